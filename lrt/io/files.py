@@ -1,0 +1,283 @@
+"""Low-level readers shared by the loaders: TOML documents, CSV tables and quantities."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..units import UNITS, to_si, units_of
+
+__all__ = [
+    "read_toml",
+    "read_csv",
+    "Row",
+    "Doc",
+    "atomic_write",
+    "atomic_dir",
+]
+
+
+def _display(path: Path) -> str:
+    """The path as the user would recognise it (relative to the working directory when inside it)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_toml(path: Path) -> "Doc":
+    """Parse a TOML file into a :class:`Doc` that reports bad fields with the file's name."""
+    path = Path(path)
+    name = _display(path)
+    if not path.is_file():
+        raise InputError(name, "file", "no such file", "a TOML file")
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(name, "syntax", str(exc), "valid TOML") from None
+    except UnicodeDecodeError:
+        raise InputError(name, "encoding", "bytes that are not UTF-8", "a UTF-8 text file") from None
+    return Doc(data, name, "")
+
+
+class Doc:
+    """A TOML table with typed, located access: every error names the file and the key path."""
+
+    def __init__(self, data: Mapping[str, Any], source: str, prefix: str) -> None:
+        self.data = data
+        self.source = source
+        self.prefix = prefix
+
+    def where(self, key: str) -> str:
+        return f"{self.prefix}{key}" if not self.prefix else f"{self.prefix}.{key}"
+
+    def error(self, key: str, found: str, expected: str) -> InputError:
+        return InputError(self.source, self.where(key), found, expected)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def _get(self, key: str, default: Any, kind: str) -> Any:
+        if key not in self.data:
+            if default is _REQUIRED:
+                raise self.error(key, "missing", kind)
+            return default
+        return self.data[key]
+
+    def table(self, key: str, *, required: bool = True) -> "Doc":
+        value = self._get(key, _REQUIRED if required else {}, "a table")
+        if not isinstance(value, Mapping):
+            raise self.error(key, f"{type(value).__name__} {value!r}", "a table")
+        return Doc(value, self.source, self.where(key))
+
+    def tables(self, key: str) -> list["Doc"]:
+        value = self._get(key, _REQUIRED, "an array of tables [[...]]")
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            raise self.error(key, f"{type(value).__name__}", "an array of tables [[...]]")
+        return [Doc(v, self.source, f"{self.where(key)}[{i}]") for i, v in enumerate(value)]
+
+    def string(self, key: str, default: Any = None) -> str:
+        value = self._get(key, _REQUIRED if default is None else default, "a string")
+        if not isinstance(value, str):
+            raise self.error(key, f"{value!r}", "a string")
+        return value
+
+    def number(self, key: str, default: Any = None, *, minimum: float | None = None,
+               positive: bool = False) -> float:
+        value = self._get(key, _REQUIRED if default is None else default, "a number")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self.error(key, f"{value!r}", "a number")
+        return _check_range(self, key, float(value), minimum, positive)
+
+    def integer(self, key: str, default: Any = None, *, minimum: int | None = None) -> int:
+        value = self._get(key, _REQUIRED if default is None else default, "an integer")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(key, f"{value!r}", "an integer")
+        if minimum is not None and value < minimum:
+            raise self.error(key, f"{value}", f"an integer >= {minimum}")
+        return value
+
+    def boolean(self, key: str, default: Any = None) -> bool:
+        value = self._get(key, _REQUIRED if default is None else default, "true or false")
+        if not isinstance(value, bool):
+            raise self.error(key, f"{value!r}", "true or false")
+        return value
+
+    def quantity(self, key: str, dimension: str, default: float | None = None, *,
+                 minimum: float | None = None, positive: bool = False) -> float:
+        """A ``{ value = .., unit = "..", source|estimate = ".." }`` entry converted to SI."""
+        if key not in self.data:
+            if default is None:
+                raise self.error(key, "missing", f'{{ value = .., unit = "{units_of(dimension)[0]}" }}')
+            return default
+        entry = self.data[key]
+        if not isinstance(entry, Mapping) or "value" not in entry or "unit" not in entry:
+            raise self.error(key, f"{entry!r}",
+                             f'{{ value = .., unit = "{units_of(dimension)[0]}", source = ".." }}')
+        value, unit = entry["value"], entry["unit"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self.error(f"{key}.value", f"{value!r}", "a number")
+        if not isinstance(unit, str) or unit not in UNITS:
+            raise self.error(f"{key}.unit", f"unknown unit {unit!r}",
+                             f"one of {', '.join(units_of(dimension))}")
+        try:
+            si = to_si(value, unit, dimension)
+        except ValueError:
+            raise self.error(f"{key}.unit", f"{unit!r} (a {UNITS[unit][0]})",
+                             f"a {dimension} unit: {', '.join(units_of(dimension))}") from None
+        return _check_range(self, key, si, minimum, positive, shown=f"{value} {unit}")
+
+    def note(self, key: str) -> str:
+        """The ``source`` or ``estimate`` note of a quantity entry ('' when absent)."""
+        entry = self.data.get(key)
+        if isinstance(entry, Mapping):
+            if "estimate" in entry:
+                return f"estimate: {entry['estimate']}"
+            return str(entry.get("source", ""))
+        return ""
+
+
+_REQUIRED = object()
+
+
+def _check_range(doc: Doc, key: str, value: float, minimum: float | None, positive: bool,
+                 shown: str | None = None) -> float:
+    shown = shown if shown is not None else f"{value:g}"
+    if positive and value <= 0:
+        raise doc.error(key, shown, "a positive value")
+    if minimum is not None and value < minimum:
+        raise doc.error(key, shown, f"a value >= {minimum:g}")
+    return value
+
+
+class Row:
+    """One CSV row with typed, located access (``file: row N (label): column ...``)."""
+
+    def __init__(self, values: Mapping[str, str], source: str, line: int) -> None:
+        self.values = values
+        self.source = source
+        self.line = line
+        self.label = ""
+
+    def where(self, column: str) -> str:
+        label = f" ({self.label})" if self.label else ""
+        return f"line {self.line}{label}: {column}"
+
+    def error(self, column: str, found: str, expected: str) -> InputError:
+        return InputError(self.source, self.where(column), found, expected)
+
+    def text(self, column: str, *, required: bool = True) -> str:
+        value = (self.values.get(column) or "").strip()
+        if required and not value:
+            raise self.error(column, "empty", "a value")
+        return value
+
+    def number(self, column: str, *, default: float | None = None, minimum: float | None = None,
+               positive: bool = False) -> float:
+        raw = (self.values.get(column) or "").strip()
+        if not raw:
+            if default is None:
+                raise self.error(column, "empty", "a number")
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.error(column, f"{raw!r}", "a number") from None
+        if not math.isfinite(value):
+            raise self.error(column, f"{raw!r}", "a finite number")
+        if positive and value <= 0:
+            raise self.error(column, raw, "a positive number")
+        if minimum is not None and value < minimum:
+            raise self.error(column, raw, f"a number >= {minimum:g}")
+        return value
+
+    def integer(self, column: str) -> int:
+        raw = self.text(column)
+        try:
+            return int(raw)
+        except ValueError:
+            raise self.error(column, f"{raw!r}", "an integer") from None
+
+    def parsed(self, column: str, parse: Callable[[str], Any], expected: str) -> Any:
+        raw = self.text(column)
+        try:
+            return parse(raw)
+        except (ValueError, KeyError):
+            raise self.error(column, f"{raw!r}", expected) from None
+
+
+def read_csv(path: Path, required: list[str]) -> list[Row]:
+    """Read a CSV file with a header; every column in ``required`` must be present."""
+    path = Path(path)
+    name = _display(path)
+    if not path.is_file():
+        raise InputError(name, "file", "no such file", "a CSV file")
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames or []
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise InputError(name, "header", f"columns {header}",
+                                 f"also the column(s) {', '.join(missing)}")
+            rows = []
+            for record in reader:
+                if None in record:  # more cells than header columns
+                    raise InputError(name, f"line {reader.line_num}", f"{len(header) + len(record[None])} cells",
+                                     f"{len(header)} (as in the header)")
+                rows.append(Row(record, name, reader.line_num))
+    except UnicodeDecodeError:
+        raise InputError(name, "encoding", "bytes that are not UTF-8", "a UTF-8 text file") from None
+    except csv.Error as exc:
+        raise InputError(name, "syntax", str(exc), "valid CSV") from None
+    return rows
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
+    """Write a file via a temporary sibling and rename it into place when complete."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_dir(path: Path) -> Iterator[Path]:
+    """Build a directory under a temporary name and move it into place when complete.
+
+    An existing directory at ``path`` is replaced only after the new one is complete.
+    """
+    import shutil
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+    try:
+        yield tmp
+        if path.exists():
+            old = path.with_name(f".{path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            path.rename(old)
+            tmp.rename(path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

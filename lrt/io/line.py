@@ -1,0 +1,168 @@
+"""Read a line folder (``line.toml`` plus its CSV tables) into a validated :class:`~lrt.network.Line`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..network import (DIRECTIONS, Curve, Depot, Gradient, Line, Operations, SpeedLimit, Station,
+                       Terminal)
+from ..units import KMH
+from .files import Doc, read_csv, read_toml
+
+__all__ = ["read_line"]
+
+SCHEMA_VERSION = 1
+
+
+def read_line(folder: Path) -> Line:
+    """Read ``folder/line.toml`` and the tables it names; raise InputError on anything inconsistent."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(str(folder), "folder", "no such folder", "a line folder with line.toml")
+    doc = read_toml(folder / "line.toml")
+    version = doc.integer("schema_version")
+    if version != SCHEMA_VERSION:
+        raise doc.error("schema_version", str(version), str(SCHEMA_VERSION))
+    length = doc.quantity("length", "length", positive=True)
+    files = doc.table("files")
+    stations = _stations(folder / files.string("stations"), length)
+    limits = _speed_limits(folder / files.string("speed_limits"), length)
+    gradients = _gradients(folder / files.string("gradients"), length)
+    curves = _curves(folder / files.string("curves"), length)
+    codes = {s.code for s in stations}
+    terminals = tuple(_terminal(t, codes, length) for t in doc.tables("terminals"))
+    ends = {stations[0].code, stations[-1].code}
+    for t, tdoc in zip(terminals, doc.tables("terminals")):
+        if t.station not in ends:
+            raise tdoc.error("station", str(t.station), f"a terminal station ({' or '.join(map(str, sorted(ends)))})")
+    depot = _depot(doc.table("depot"), codes, length) if doc.has("depot") else None
+    ops = doc.table("operations")
+    operations = Operations(
+        acceleration_ms2=ops.quantity("acceleration", "acceleration", positive=True),
+        braking_ms2=ops.quantity("braking", "acceleration", positive=True),
+        dwell_s=ops.quantity("dwell", "time", minimum=0),
+        allowance=ops.quantity("allowance", "dimensionless", minimum=0),
+        turnback_min_s=ops.quantity("turnback_min", "time", minimum=0),
+        reserve_trains=int(ops.quantity("reserve_trains", "dimensionless", minimum=0)),
+    )
+    if operations.allowance > 0.5:
+        raise ops.error("allowance", f"{operations.allowance * 100:g} %", "a running-time margin of at most 50 %")
+    return Line(
+        name=doc.string("name"),
+        stations=stations,
+        start_m=0.0,
+        end_m=length,
+        line_speed_ms=doc.quantity("line_speed", "speed", positive=True),
+        platform_length_m=doc.quantity("platform_length", "length", positive=True),
+        speed_limits=limits,
+        gradients=gradients,
+        curves=curves,
+        terminals=terminals,
+        depot=depot,
+        operations=operations,
+        credit=doc.string("credit", ""),
+        source=str(folder),
+    )
+
+
+def _stations(path: Path, length: float) -> tuple[Station, ...]:
+    rows = read_csv(path, ["code", "name_en", "chainage_m"])
+    if len(rows) < 2:
+        raise InputError(str(path), "rows", f"{len(rows)} station(s)", "at least two stations")
+    out: list[Station] = []
+    seen: dict[int, int] = {}
+    for row in rows:
+        code = row.integer("code")
+        row.label = f"station {code}"
+        if code in seen:
+            raise row.error("code", str(code), f"a code not already used on line {seen[code]}")
+        seen[code] = row.line
+        chainage = row.number("chainage_m", minimum=0)
+        if chainage > length:
+            raise row.error("chainage_m", f"{chainage:g}", f"a chainage within the line (0-{length:g} m)")
+        if out and chainage <= out[-1].chainage_m:
+            raise row.error("chainage_m", f"{chainage:g} is not after station {out[-1].code} ({out[-1].chainage_m:g})",
+                            "stations in line order")
+        out.append(Station(
+            code=code, name_en=row.text("name_en"), name_ru=row.text("name_ru", required=False),
+            name_kk=row.text("name_kk", required=False),
+            lat=row.number("lat", default=float("nan")), lon=row.number("lon", default=float("nan")),
+            chainage_m=chainage, source=row.text("source", required=False)))
+    return tuple(out)
+
+
+def _span(row, length: float) -> tuple[float, float]:
+    start = row.number("start_m", minimum=0)
+    end = row.number("end_m")
+    if end <= start:
+        raise row.error("end_m", f"{end:g}", f"a chainage after start_m ({start:g})")
+    if end > length:
+        raise row.error("end_m", f"{end:g}", f"a chainage within the line (0-{length:g} m)")
+    return start, end
+
+
+def _speed_limits(path: Path, length: float) -> tuple[SpeedLimit, ...]:
+    out = []
+    for row in read_csv(path, ["start_m", "end_m", "speed_limit_kmh"]):
+        row.label = "speed limit"
+        start, end = _span(row, length)
+        direction = (row.text("direction", required=False) or "both").lower()
+        if direction not in ("both",) + DIRECTIONS:
+            raise row.error("direction", repr(direction), "both, up or down")
+        out.append(SpeedLimit(start_m=start, end_m=end, limit_ms=row.number("speed_limit_kmh", positive=True) * KMH,
+                              kind=row.text("kind", required=False) or "restriction", direction=direction,
+                              note=row.text("source", required=False)))
+    return tuple(out)
+
+
+def _gradients(path: Path, length: float) -> tuple[Gradient, ...]:
+    out: list[Gradient] = []
+    for row in read_csv(path, ["start_m", "end_m", "gradient_permille"]):
+        row.label = "gradient"
+        start, end = _span(row, length)
+        if out and start < out[-1].end_m:
+            raise row.error("start_m", f"{start:g} overlaps the previous section (ends {out[-1].end_m:g})",
+                            "sections in chainage order without overlap")
+        permille = row.number("gradient_permille")
+        if abs(permille) > 80:
+            raise row.error("gradient_permille", f"{permille:g}", "a gradient within ±80 ‰")
+        out.append(Gradient(start_m=start, end_m=end, gradient=permille / 1000, note=row.text("source", required=False)))
+    return tuple(out)
+
+
+def _curves(path: Path, length: float) -> tuple[Curve, ...]:
+    out = []
+    for row in read_csv(path, ["start_m", "end_m", "radius_m"]):
+        row.label = "curve"
+        start, end = _span(row, length)
+        out.append(Curve(start_m=start, end_m=end, radius_m=row.number("radius_m", minimum=20),
+                         note=row.text("source", required=False)))
+    return tuple(out)
+
+
+def _terminal(t: Doc, codes: set[int], length: float) -> Terminal:
+    station = t.integer("station")
+    if station not in codes:
+        raise t.error("station", str(station), "a station code from the stations table")
+    crossover = t.quantity("crossover_chainage", "length", minimum=0)
+    if crossover > length:
+        raise t.error("crossover_chainage", f"{crossover:g} m", f"a chainage within the line (0-{length:g} m)")
+    return Terminal(station=station, arrangement=t.string("arrangement"),
+                    platform_tracks=t.integer("platform_tracks", minimum=1),
+                    crossover_chainage_m=crossover,
+                    crossover_speed_ms=t.quantity("crossover_speed", "speed", positive=True),
+                    switch_throw_s=t.quantity("switch_throw", "time", minimum=0),
+                    note=t.note("crossover_chainage"))
+
+
+def _depot(d: Doc, codes: set[int], length: float) -> Depot:
+    station = d.integer("station")
+    if station not in codes:
+        raise d.error("station", str(station), "a station code from the stations table")
+    connection = d.quantity("connection_chainage", "length", minimum=0)
+    if connection > length:
+        raise d.error("connection_chainage", f"{connection:g} m", f"a chainage within the line (0-{length:g} m)")
+    return Depot(name=d.string("name"), station=station, connection_chainage_m=connection,
+                 pull_out_s=d.quantity("pull_out", "time", minimum=0),
+                 pull_in_s=d.quantity("pull_in", "time", minimum=0), note=d.string("source", ""))
