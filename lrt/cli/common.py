@@ -1,0 +1,47 @@
+"""Options and loaders shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["add_line_options", "load_line_and_train", "number", "emit_json"]
+
+
+def add_line_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--network", metavar="DIR", type=Path, help="line folder (default: the shipped Astana line 1)")
+    p.add_argument("--rolling-stock", metavar="FILE", type=Path,
+                   help="train file (default: the shipped CRRC Tangshan four-car train)")
+
+
+def load_line_and_train(args):
+    from ..io.line import read_line
+    from ..io.rollingstock import read_train
+    from ..paths import shipped_network, shipped_rolling_stock
+
+    line = read_line(args.network or shipped_network())
+    train = read_train(args.rolling_stock or shipped_rolling_stock())
+    return line, train
+
+
+def number(option: str, value: float | None, *, minimum: float | None = None, maximum: float | None = None,
+           positive: bool = False) -> float | None:
+    """Check a numeric option's range; raise InputError naming the option."""
+    if value is None:
+        return None
+    if positive and not value > 0:
+        raise InputError("command line", option, f"{value:g}", "a positive number")
+    if minimum is not None and value < minimum:
+        raise InputError("command line", option, f"{value:g}", f"a number >= {minimum:g}")
+    if maximum is not None and value > maximum:
+        raise InputError("command line", option, f"{value:g}", f"a number <= {maximum:g}")
+    return value
+
+
+def emit_json(obj) -> None:
+    json.dump(obj, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

@@ -1,0 +1,120 @@
+"""``lrt runtime``: running times and speed profiles over the line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import add_line_options, emit_json, load_line_and_train, number
+
+HELP = "running time and speed profile, per direction and per segment"
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("runtime", help=HELP, description=HELP.capitalize() + ".")
+    add_line_options(p)
+    p.add_argument("--direction", choices=["up", "down", "both"], default="both",
+                   help="up = Airport → Nurly Zhol (default: both)")
+    p.add_argument("--load-factor", type=float, default=0.0, metavar="F",
+                   help="passengers on board as a share of the design capacity (default 0)")
+    p.add_argument("--adhesion", type=float, metavar="MU",
+                   help="wheel-rail adhesion for traction and braking (default: dry rail, Curtius-Kniffler)")
+    p.add_argument("--allowance", type=float, metavar="PCT", help="running-time margin in %% (default: the line's)")
+    p.add_argument("--dwell", type=float, metavar="S", help="dwell at intermediate stops in s (default: the line's)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--plot", type=Path, metavar="PATH", help="write a speed-distance chart (PNG, SVG or PDF)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..conditions import Conditions
+    from ..runtime import run_profile
+
+    number("--load-factor", args.load_factor, minimum=0, maximum=2)
+    number("--adhesion", args.adhesion, positive=True, maximum=1)
+    number("--allowance", args.allowance, minimum=0, maximum=50)
+    number("--dwell", args.dwell, minimum=0)
+    if args.plot is not None:
+        from ..plotting import check_image_path
+
+        check_image_path(args.plot, "--plot")
+    line, train = load_line_and_train(args)
+    conditions = Conditions(adhesion_traction=args.adhesion, adhesion_braking=args.adhesion)
+    dwell = line.operations.dwell_s if args.dwell is None else args.dwell
+    allowance = None if args.allowance is None else args.allowance / 100
+    directions = ["up", "down"] if args.direction == "both" else [args.direction]
+    profiles = [run_profile(line, train, direction=d, conditions=conditions, allowance=allowance,
+                            passengers=args.load_factor * train.capacity) for d in directions]
+    report = runtime_report(line, profiles, dwell)
+    if args.format == "json":
+        emit_json(report)
+    elif args.format == "csv":
+        print(_csv(report), end="")
+    else:
+        print(_table(line, train, report, args.load_factor))
+    if args.plot is not None:
+        from ..plotting import plot_speed_profiles
+
+        plot_speed_profiles(line, profiles, args.plot)
+    return 0
+
+
+def runtime_report(line, profiles, dwell_s: float) -> dict:
+    """The JSON shape of ``lrt runtime --format json``."""
+    out = []
+    for p in profiles:
+        first, last = line.station(p.stops[0]), line.station(p.stops[-1])
+        out.append({
+            "direction": p.direction,
+            "from": first.name_en,
+            "to": last.name_en,
+            "running_s": round(p.running_s, 1),
+            "min_running_s": round(p.min_running_s, 1),
+            "allowance_pct": round(p.allowance * 100, 2),
+            "dwell_s": dwell_s,
+            "dwells_s": round(dwell_s * (len(p.stops) - 2), 1),
+            "total_s_with_dwell": round(p.total_s(dwell_s), 1),
+            "energy_kwh": round(p.energy_kwh, 2),
+            "segments": [{
+                "from": line.station(s.from_code).name_en,
+                "to": line.station(s.to_code).name_en,
+                "from_code": s.from_code,
+                "to_code": s.to_code,
+                "distance_m": round(s.distance_m, 1),
+                "run_s": round(s.run_s, 1),
+                "max_speed_kmh": round(s.max_speed_kmh, 1),
+                "energy_kwh": round(s.energy_kwh, 3),
+            } for s in p.segments],
+        })
+    return {"directions": out}
+
+
+def _mmss(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def _table(line, train, report: dict, load_factor: float) -> str:
+    lines = [f"{line.name} — {train.name}, load {load_factor:.0%} of {train.capacity} passengers"]
+    for d in report["directions"]:
+        lines.append("")
+        lines.append(f"{d['direction']}: {d['from']} → {d['to']}")
+        lines.append(f"  {'from':<22}{'to':<22}{'dist m':>8}{'run s':>8}{'max km/h':>10}{'kWh':>8}")
+        for s in d["segments"]:
+            lines.append(f"  {s['from']:<22}{s['to']:<22}{s['distance_m']:>8.0f}{s['run_s']:>8.1f}"
+                         f"{s['max_speed_kmh']:>10.1f}{s['energy_kwh']:>8.2f}")
+        allowance_s = d["running_s"] - d["min_running_s"]
+        lines.append(f"  flat-out running      {_mmss(d['min_running_s']):>9}")
+        lines.append(f"  + allowance {d['allowance_pct']:g} %      {_mmss(allowance_s):>9}  (by coasting)")
+        lines.append(f"  = running time        {_mmss(d['running_s']):>9}")
+        lines.append(f"  + dwells {len(d['segments']) - 1} × {d['dwell_s']:g} s    {_mmss(d['dwells_s']):>9}")
+        lines.append(f"  = one-way time        {_mmss(d['total_s_with_dwell']):>9}   traction energy {d['energy_kwh']:.1f} kWh")
+    return "\n".join(lines)
+
+
+def _csv(report: dict) -> str:
+    rows = ["direction,from,to,distance_m,run_s,max_speed_kmh,energy_kwh"]
+    for d in report["directions"]:
+        for s in d["segments"]:
+            rows.append(f"{d['direction']},{s['from']},{s['to']},{s['distance_m']},{s['run_s']},"
+                        f"{s['max_speed_kmh']},{s['energy_kwh']}")
+    return "\n".join(rows) + "\n"

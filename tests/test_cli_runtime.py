@@ -1,0 +1,77 @@
+"""`lrt runtime` and the command line as a user sees it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from lrt.cli import main
+
+
+def test_json_has_the_documented_shape_and_adds_up(capsys):
+    assert main(["runtime", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    up, down = report["directions"]
+    assert (up["direction"], up["from"], up["to"]) == ("up", "Airport", "Nurly Zhol")
+    assert (down["from"], down["to"]) == ("Nurly Zhol", "Airport")
+    for d in (up, down):
+        assert len(d["segments"]) == 17
+        assert sum(s["run_s"] for s in d["segments"]) == pytest.approx(d["running_s"], abs=0.2)
+        assert d["total_s_with_dwell"] == pytest.approx(d["running_s"] + 16 * d["dwell_s"], abs=0.1)
+        assert set(d["segments"][0]) >= {"from", "to", "distance_m", "run_s", "max_speed_kmh", "energy_kwh"}
+
+
+def test_options_change_the_answer_in_the_right_direction(capsys):
+    def running(*extra):
+        assert main(["runtime", "--format", "json", "--direction", "up", *extra]) == 0
+        return json.loads(capsys.readouterr().out)["directions"][0]
+
+    base = running()
+    assert running("--dwell", "20")["total_s_with_dwell"] == pytest.approx(base["running_s"] + 16 * 20, abs=0.1)
+    assert running("--allowance", "0")["running_s"] < base["running_s"]
+    assert running("--load-factor", "1.0")["running_s"] > base["running_s"]
+    assert running("--adhesion", "0.05")["running_s"] > base["running_s"]
+
+
+def test_table_and_csv_and_plot(tmp_path, capsys):
+    plot = tmp_path / "speed.png"
+    assert main(["runtime", "--plot", str(plot)]) == 0
+    table = capsys.readouterr().out
+    assert "one-way time" in table and "Baiterek" in table
+    assert plot.stat().st_size > 20_000 and plot.read_bytes()[:4] == b"\x89PNG"
+    assert main(["runtime", "--format", "csv", "--direction", "down"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "direction,from,to,distance_m,run_s,max_speed_kmh,energy_kwh"
+    assert len(rows) == 18 and rows[1].startswith("down,Nurly Zhol,Zhibek Zholy,")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--load-factor", "-1"], "error: command line: --load-factor: -1, expected a number >= 0"),
+    (["--allowance", "80"], "error: command line: --allowance: 80, expected a number <= 50"),
+    (["--adhesion", "0"], "error: command line: --adhesion: 0, expected a positive number"),
+    (["--plot", "chart.gif"], "error: command line: --plot: 'chart.gif', expected a file name ending in .png, .svg, .pdf"),
+])
+def test_bad_options(capsys, args, message):
+    assert main(["runtime", *args]) == 2
+    assert capsys.readouterr().err == message + "\n"
+
+
+def test_help_does_not_import_pandas_or_matplotlib():
+    code = ("import sys\nfrom lrt.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]")
+    assert "runtime" in out
+
+
+def test_python_dash_m_and_no_traceback_on_bad_input(tmp_path):
+    bad = tmp_path / "train.toml"
+    bad.write_text("schema_version = 1\nname = 3\n")
+    r = subprocess.run([sys.executable, "-m", "lrt", "runtime", "--rolling-stock", str(bad)],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr == "error: train.toml: capacity: missing, expected a table\n"

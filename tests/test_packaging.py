@@ -1,0 +1,36 @@
+"""The shipped data is found after a plain, non-editable install, from any directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_carries_the_data_and_runs_from_anywhere(tmp_path):
+    # Build the wheel exactly as `pip install .` does (hatchling is in the test extra), unpack it as
+    # site-packages would hold it, and run it from an unrelated folder with the source tree out of reach.
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
+    (wheel,) = wheels.glob("lrt-*.whl")
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        z.extractall(site)
+    assert "lrt/_shipped/network/astana-line1/line.toml" in names
+    assert "lrt/_shipped/network/rolling-stock/crrc-tangshan-4car.toml" in names
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    where = subprocess.run([sys.executable, "-c", "import lrt.paths as p; print(p.data_root())"], cwd=elsewhere,
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(where) == site / "lrt" / "_shipped"
+    run = subprocess.run([sys.executable, "-m", "lrt", "runtime", "--format", "json"], cwd=elsewhere, env=env,
+                         capture_output=True, text=True, check=True)
+    assert len(json.loads(run.stdout)["directions"]) == 2
