@@ -109,6 +109,7 @@ class Operations:
     dwell_s: float
     allowance: float
     turnback_min_s: float
+    fleet: int
     reserve_trains: int
     note: str = ""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["data_root", "shipped_network", "shipped_rolling_stock", "shipped"]
+__all__ = ["data_root", "shipped_network", "shipped_rolling_stock", "shipped", "shipped_timetable"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -34,3 +34,8 @@ def shipped_network() -> Path:
 def shipped_rolling_stock() -> Path:
     """The shipped CRRC Tangshan four-car train file."""
     return shipped("network", "rolling-stock", "crrc-tangshan-4car.toml")
+
+
+def shipped_timetable(name: str = "weekday") -> Path:
+    """A shipped timetable folder (``timetables/<name>``)."""
+    return shipped("timetables", name)

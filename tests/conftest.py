@@ -41,7 +41,7 @@ def make_line(stations_m=(1000.0, 3000.0), *, length_m=None, line_speed_ms=80 / 
         speed_limits=tuple(SpeedLimit(start_m=a, end_m=b, limit_ms=v) for a, b, v in limits),
         gradients=tuple(Gradient(start_m=a, end_m=b, gradient=g) for a, b, g in gradients),
         operations=Operations(acceleration_ms2=acceleration, braking_ms2=braking, dwell_s=dwell,
-                              allowance=allowance, turnback_min_s=180.0, reserve_trains=2))
+                              allowance=allowance, turnback_min_s=180.0, fleet=19, reserve_trains=2))
 
 
 replace = dataclasses.replace

@@ -16,7 +16,7 @@ from ..errors import LrtError
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = ["runtime"]
+COMMANDS = ["runtime", "headway", "timetable"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -44,8 +44,11 @@ def read_line(folder: Path) -> Line:
         dwell_s=ops.quantity("dwell", "time", minimum=0),
         allowance=ops.quantity("allowance", "dimensionless", minimum=0),
         turnback_min_s=ops.quantity("turnback_min", "time", minimum=0),
+        fleet=int(ops.quantity("fleet", "dimensionless", positive=True)),
         reserve_trains=int(ops.quantity("reserve_trains", "dimensionless", minimum=0)),
     )
+    if operations.reserve_trains >= operations.fleet:
+        raise ops.error("reserve_trains", str(operations.reserve_trains), f"fewer than the fleet ({operations.fleet})")
     if operations.allowance > 0.5:
         raise ops.error("allowance", f"{operations.allowance * 100:g} %", "a running-time margin of at most 50 %")
     return Line(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
-__all__ = ["check_image_path", "plot_speed_profiles", "save_figure"]
+__all__ = ["check_image_path", "plot_speed_profiles", "save_figure", "pyplot"]
 
 _FORMATS = (".png", ".svg", ".pdf")
 
@@ -22,14 +22,14 @@ def check_image_path(path: Path, option: str) -> None:
 
 def save_figure(fig, path: Path) -> None:
     """Save via a temporary file in the same folder, then rename (no half-written chart)."""
-    from .io.files import atomic_write
+    from ..io.files import atomic_write
 
     path = Path(path)
     with atomic_write(path, "wb") as f:
         fig.savefig(f, format=path.suffix.lstrip(".").lower(), dpi=130, bbox_inches="tight")
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
@@ -40,7 +40,7 @@ def _pyplot():
 
 def plot_speed_profiles(line, profiles, path: Path) -> None:
     """Speed against chainage for each direction, with the speed-limit profile and the stations."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(len(profiles), 1, figsize=(14, 3.6 * len(profiles)), sharex=True, squeeze=False)
     for ax, p in zip(axes[:, 0], profiles):
         km = p.chainage_m / 1000
