@@ -27,7 +27,7 @@ from .rollingstock import TrainSpec
 from .runtime import RunProfile, run_both
 
 __all__ = ["Signalling", "Location", "HeadwayReport", "close_in_time", "line_separation", "terminal_headway",
-           "headway_report"]
+           "station_close_in", "headway_report", "guaranteed_braking", "available_acceleration"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,8 +180,24 @@ def terminal_headway(line: Line, train: TrainSpec, arrival: RunProfile, departur
     return Location(kind="terminal", location=line.station(station).name_en, direction="turnback", headway_s=h,
                     detail={"platform_tracks": n, "crossover_s": round(h_crossover, 1),
                             "platform_s": round(h_platform, 1), "arrival_s": round(t_in, 1),
+                            "arrival_cross_s": round(t_in_cross, 1),
                             "departure_clear_s": round(t_out, 1), "turnback_s": turnback_s,
                             "controls": "crossover" if h_crossover >= h_platform else "platforms"})
+
+
+def station_close_in(line: Line, train: TrainSpec, profiles: dict[str, RunProfile],
+                     conditions: Conditions = Conditions(), sig: Signalling = Signalling()) -> dict:
+    """Close-in time [s] and approach speed [m/s] at every intermediate stop, by (station code, direction)."""
+    ops = line.operations
+    accel = available_acceleration(train, conditions, min(ops.acceleration_ms2, train.max_acceleration_ms2))
+    decel = guaranteed_braking(train, conditions, min(ops.braking_ms2, train.service_brake_ms2))
+    out = {}
+    for direction, p in profiles.items():
+        for i, code in enumerate(p.stops[1:-1], start=1):
+            v_a = _approach_speed(p, i)
+            out[(code, direction)] = (close_in_time(length_m=train.length_m, approach_ms=v_a, accel_ms2=accel,
+                                                    decel_ms2=decel, k=conditions.braking_safety_factor, sig=sig), v_a)
+    return out
 
 
 def headway_report(line: Line, train: TrainSpec, *, conditions: Conditions = Conditions(), dwell_s: float | None = None,
@@ -206,14 +222,13 @@ def headway_report(line: Line, train: TrainSpec, *, conditions: Conditions = Con
     fleet = ops.fleet if fleet is None else fleet
     load = train.capacity if passengers is None else passengers
     profiles = run_both(line, train, conditions=conditions, passengers=load)
-    accel = available_acceleration(train, conditions, min(ops.acceleration_ms2, train.max_acceleration_ms2))
     decel = guaranteed_braking(train, conditions, min(ops.braking_ms2, train.service_brake_ms2))
     k = conditions.braking_safety_factor
+    close_in = station_close_in(line, train, profiles, conditions, sig)
     locations: list[Location] = []
     for direction, p in profiles.items():
-        for i, code in enumerate(p.stops[1:-1], start=1):
-            v_a = _approach_speed(p, i)
-            t_cs = close_in_time(length_m=train.length_m, approach_ms=v_a, accel_ms2=accel, decel_ms2=decel, k=k, sig=sig)
+        for code in p.stops[1:-1]:
+            t_cs, v_a = close_in[(code, direction)]
             locations.append(Location(kind="station", location=line.station(code).name_en, direction=direction,
                                       headway_s=t_cs + dwell + sig.operating_margin_s,
                                       detail={"close_in_s": round(t_cs, 1), "dwell_s": dwell,

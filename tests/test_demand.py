@@ -11,8 +11,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from conftest import make_line
-from lrt.demand import (Demand, arrivals, build_demand, demand_report, format_demand_report, gravity_od,
-                        segment_loads)
+from lrt.demand import Demand, arrivals, build_demand, gravity_od
+from lrt.demand_report import demand_report, format_demand_report, segment_loads
 from lrt.errors import InputError
 from lrt.io.demand import read_demand_model, read_measured_od
 from lrt.paths import shipped_network

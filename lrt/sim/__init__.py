@@ -1,0 +1,9 @@
+"""The operations simulation (SimPy): trains as processes, passengers as arrays."""
+
+from .controller import Controller, Regulation, StopContext
+from .engine import Plan, make_plan, simulate
+from .records import EVENT_COLUMNS, PASSENGER_COLUMNS, SimulationResult
+from .scenario import Scenario, SimOptions
+
+__all__ = ["simulate", "make_plan", "Plan", "Scenario", "SimOptions", "SimulationResult", "Controller",
+           "Regulation", "StopContext", "EVENT_COLUMNS", "PASSENGER_COLUMNS"]

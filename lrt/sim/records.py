@@ -1,0 +1,137 @@
+"""What a run leaves behind: the train event log, the passenger records and the run's metadata.
+
+Records are collected as tuples during the run and turned into arrays once at the end (as Ciw does);
+pandas frames are built only on request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import __version__
+from .passengers import PassengerBook
+
+__all__ = ["EVENT_COLUMNS", "PASSENGER_COLUMNS", "SimulationResult", "file_digest"]
+
+EVENT_COLUMNS = ("train", "trip_id", "direction", "stop_sequence", "station", "planned_arrival_s",
+                 "planned_departure_s", "arrival_s", "departure_s", "load_departure", "boarded", "alighted",
+                 "denied", "dwell_s", "cause")
+"""One row per train call: times in s of the service day; load on departure; ``cause`` of extra delay."""
+
+PASSENGER_COLUMNS = ("arrival_s", "origin", "destination", "board_s", "alight_s", "left_behind", "trip",
+                     "stranded")
+"""One row per passenger: station codes; ``board_s``/``alight_s`` are inf if it never happened; ``trip`` is
+the trip id boarded ('' if none); ``left_behind`` counts trains that were full when it wanted to board."""
+
+
+def file_digest(path) -> str:
+    """SHA-256 of a file, or of every file in a folder (sorted by name)."""
+    from pathlib import Path
+
+    path = Path(path)
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for p in files:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SimulationResult:
+    """One run's records.
+
+    Attributes
+    ----------
+    events : dict of column name -> numpy array, ``EVENT_COLUMNS``
+    passengers : dict of column name -> numpy array, ``PASSENGER_COLUMNS`` (empty without demand)
+    trips_planned, trips_run : trips in the timetable, and trips that reached their last stop [1]
+    metadata : seed, package version, scenario name, input digests, options
+    """
+
+    seed: int
+    events: dict
+    passengers: dict
+    trips_planned: int
+    trips_run: int
+    metadata: dict = field(default_factory=dict)
+
+    @classmethod
+    def collect(cls, scenario, seed: int, rows: list[tuple], book: PassengerBook | None, trips_run) -> "SimulationResult":
+        rows = sorted(rows, key=lambda r: (r[7], r[8], r[0], r[3]))  # by arrival, then departure
+        cols = list(zip(*rows)) if rows else [[] for _ in EVENT_COLUMNS]
+        kinds = (object, object, object, np.int32, np.int32, float, float, float, float, np.int32, np.int32,
+                 np.int32, np.int32, float, object)
+        events = {name: np.asarray(col, dtype=kind) for name, col, kind in zip(EVENT_COLUMNS, cols, kinds)}
+        passengers = {}
+        if book is not None:
+            codes = np.asarray(scenario.line.codes, dtype=np.int32)
+            trip_ids = np.asarray([t.trip_id for t in scenario.timetable.trips] + [""], dtype=object)
+            passengers = {"arrival_s": book.arrival_s, "origin": codes[book.origin],
+                          "destination": codes[book.destination], "board_s": book.board_s,
+                          "alight_s": book.alight_s, "left_behind": book.left_behind,
+                          "trip": trip_ids[book.trip], "stranded": book.stranded}
+        opt = scenario.options
+        metadata = {"seed": seed, "lrt_version": __version__, "scenario": scenario.name,
+                    "line": scenario.line.name, "train": scenario.train.name, "timetable": scenario.timetable.name,
+                    "conditions": scenario.conditions.name, "inputs": dict(scenario.sources),
+                    "options": {k: getattr(opt, k) for k in opt.__dataclass_fields__}}
+        return cls(seed=seed, events=events, passengers=passengers, trips_planned=len(scenario.timetable.trips),
+                   trips_run=len(trips_run), metadata=metadata)
+
+    # passenger accounting: generated = completed + stranded + waiting + on board
+    @property
+    def generated(self) -> int:
+        return int(len(self.passengers.get("arrival_s", ())))
+
+    @property
+    def completed(self) -> int:
+        if not self.passengers:
+            return 0
+        return int(np.sum(np.isfinite(self.passengers["alight_s"]) & ~self.passengers["stranded"]))
+
+    @property
+    def stranded(self) -> int:
+        return int(np.sum(self.passengers["stranded"])) if self.passengers else 0
+
+    @property
+    def waiting_at_end(self) -> int:
+        return int(np.sum(~np.isfinite(self.passengers["board_s"]))) if self.passengers else 0
+
+    @property
+    def on_board_at_end(self) -> int:
+        if not self.passengers:
+            return 0
+        p = self.passengers
+        return int(np.sum(np.isfinite(p["board_s"]) & ~np.isfinite(p["alight_s"])))
+
+    def actual_trips(self) -> list:
+        """The trips as run, in the timetable's Trip shape (actual times), for charts."""
+        from ..timetable.model import Trip
+
+        e = self.events
+        out = []
+        for trip_id in dict.fromkeys(e["trip_id"]):
+            rows = np.nonzero(e["trip_id"] == trip_id)[0]
+            rows = rows[np.argsort(e["stop_sequence"][rows])]
+            out.append(Trip(trip_id=str(trip_id), block_id=str(e["train"][rows[0]]), direction=str(e["direction"][rows[0]]),
+                            stops=tuple(int(c) for c in e["station"][rows]),
+                            arrival_s=tuple(float(x) for x in e["arrival_s"][rows]),
+                            departure_s=tuple(float(x) for x in e["departure_s"][rows])))
+        return out
+
+    def events_frame(self):
+        """The event log as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame({name: self.events[name] for name in EVENT_COLUMNS})
+
+    def passengers_frame(self):
+        """The passenger records as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame({name: self.passengers[name] for name in PASSENGER_COLUMNS}) if self.passengers else \
+            pd.DataFrame(columns=list(PASSENGER_COLUMNS))
