@@ -14,7 +14,7 @@ def test_quickstart_is_two_commands_and_ci_runs_the_test_one():
     (block,) = re.findall(r"```bash\n(.*?)```", section, re.S)
     commands = [c for c in block.strip().splitlines() if c.strip()]
     assert len(commands) == 2
-    assert commands[0].startswith("python3 -m pip install . && lrt ")
+    assert commands[0] == "python3 -m pip install . && lrt simulate"
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert commands[1] in ci
     assert "python3 -m venv" in (ROOT / ".ci" / "run").read_text()

@@ -17,7 +17,7 @@ from lrt.timetable.build import trip_template
 from lrt.timetable.model import Timetable, Trip
 from lrt.timetable.pattern import Band, ServicePattern
 
-CALM = SimOptions(variability=False, headway_holding=False)
+CALM = SimOptions(variability=False, headway_holding=False, hold_station_departures=False)
 
 
 def _trip(trip_id, block, direction, stops, start, run=150.0, dwell=30.0):

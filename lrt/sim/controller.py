@@ -41,13 +41,16 @@ class Controller(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Regulation:
-    """GoA4 regulation: hold terminal departures to the timetable; optionally hold for even headways."""
+    """GoA4 regulation: hold departures to the timetable (termini, and stations unless switched off);
+    optionally hold for even headways."""
 
     options: SimOptions
 
     def departure_s(self, ctx: StopContext) -> float:
         t = ctx.earliest_departure_s
         if ctx.index == 0 and self.options.hold_terminal_departures:
+            t = max(t, ctx.planned_departure_s)
+        if ctx.index > 0 and self.options.hold_station_departures:
             t = max(t, ctx.planned_departure_s)
         if (ctx.index > 0 and self.options.headway_holding and ctx.previous_departure_s is not None
                 and ctx.planned_headway_s is not None):

@@ -33,6 +33,8 @@ class SimOptions:
         Share of departures with a primary delay [1], and its exponential mean [s].
     hold_terminal_departures : bool
         GoA4 regulation: a train never leaves a terminus before its timetabled departure.
+    hold_station_departures : bool
+        Nor an intermediate station (automatic train regulation to the timetable).
     headway_holding : bool
         Hold trains at stations until ``headway_holding_share`` of the planned headway has passed since
         the previous departure (evens out headways).
@@ -52,7 +54,8 @@ class SimOptions:
     primary_delay_share: float = 0.04
     primary_delay_mean_s: float = 45.0
     hold_terminal_departures: bool = True
-    headway_holding: bool = True
+    hold_station_departures: bool = True
+    headway_holding: bool = False
     headway_holding_share: float = 0.8
     recovery: bool = True
     load_standard: str | int = "design"

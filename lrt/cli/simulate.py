@@ -1,0 +1,117 @@
+"""``lrt simulate``: one operating day of trains and passengers, with its KPIs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from ..errors import InputError
+from .common import add_line_options, emit_json, load_line_and_train, number
+
+HELP = "simulate an operating day (trains and passengers) and report its KPIs"
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("simulate", help=HELP, description=HELP.capitalize() + ".")
+    add_line_options(p)
+    p.add_argument("--timetable", type=Path, metavar="DIR", help="timetable folder (default: the shipped weekday)")
+    p.add_argument("--daily", type=float, default=92000, metavar="N", help="passengers a day (default 92,000)")
+    p.add_argument("--day", choices=["weekday", "weekend"], help="demand profile (default: from the timetable)")
+    p.add_argument("--demand-model", type=Path, metavar="FILE", help="demand model (default: the line's demand.toml)")
+    p.add_argument("--od", type=Path, metavar="CSV", help="a measured OD table in 15-min bins instead of the model")
+    p.add_argument("--seed", type=int, default=1, metavar="N", help="random seed (default 1)")
+    p.add_argument("--load-standard", default="design", metavar="S",
+                   help="boarding stops at 'design' (6/m²), 'crush', or a number of passengers")
+    p.add_argument("--no-variability", action="store_true", help="no run-time or dwell noise, no primary delays")
+    p.add_argument("--no-timetable-holding", action="store_true",
+                   help="let trains leave intermediate stations ahead of the timetable")
+    p.add_argument("--headway-holding", action="store_true",
+                   help="also hold trains at stations for even headways (80 %% of the planned headway)")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="write events.csv, passengers.csv, kpis.json, run.json, marey.png, loads.png")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(run=run)
+
+
+def _load_standard(raw: str):
+    if raw in ("design", "crush"):
+        return raw
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError("command line", "--load-standard", repr(raw), "design, crush or a number of passengers") from None
+    if value <= 0:
+        raise InputError("command line", "--load-standard", raw, "a positive number of passengers")
+    return value
+
+
+def _check_out_dir(path: Path) -> None:
+    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / "run.json").exists())):
+        raise InputError("command line", "--out", f"{str(path)!r} exists and is not an lrt output folder",
+                         "a new folder or an earlier output folder to replace")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..io.timetable import read_timetable
+    from ..paths import shipped_rolling_stock, shipped_timetable
+    from ..sim import Scenario, SimOptions, simulate
+    from ..sim.records import file_digest
+    from .demand import load_demand
+
+    number("--daily", args.daily, positive=True)
+    if args.seed < 0:
+        raise InputError("command line", "--seed", str(args.seed), "a seed >= 0")
+    load_standard = _load_standard(args.load_standard)
+    if args.out is not None:
+        _check_out_dir(args.out)
+    line, train = load_line_and_train(args)
+    tt_path = args.timetable or shipped_timetable("weekday")
+    timetable = read_timetable(tt_path, line)
+    day = args.day or ("weekend" if "weekend" in timetable.service_id else "weekday")
+    demand = load_demand(args, line, daily=args.daily, day=day)
+    options = SimOptions(variability=not args.no_variability, headway_holding=args.headway_holding,
+                         hold_station_departures=not args.no_timetable_holding, load_standard=load_standard)
+    sources = {"network": file_digest(Path(line.source)),
+               "rolling_stock": file_digest(args.rolling_stock or shipped_rolling_stock()),
+               "timetable": file_digest(tt_path)}
+    if args.od is not None:
+        sources["od"] = file_digest(args.od)
+    scenario = Scenario(name=f"{timetable.name}, {demand.label}", line=line, train=train, timetable=timetable,
+                        demand=demand, options=options, sources=sources)
+    started = time.perf_counter()
+    result = simulate(scenario, args.seed)
+    elapsed = time.perf_counter() - started
+    from ..kpis import compute_kpis, kpi_table_text
+
+    kpis = compute_kpis(result, scenario)
+    if args.out is not None:
+        write_outputs(args.out, scenario, result, kpis, {"command": ["lrt", *sys.argv[1:]], "elapsed_s": elapsed})
+    if args.format == "json":
+        emit_json({"seed": args.seed, "kpis": kpis})
+    else:
+        print(f"{scenario.name}, seed {args.seed} ({elapsed:.2f} s)")
+        print(kpi_table_text(kpis))
+        if args.out is not None:
+            print(f"written to {args.out}")
+    return 0
+
+
+def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> None:
+    """Write the run's records and charts as one folder, atomically."""
+    from ..io.files import atomic_dir
+    from ..plotting.loads import plot_load_heatmap
+    from ..plotting.marey import plot_marey
+
+    with atomic_dir(folder) as tmp:
+        result.events_frame().to_csv(tmp / "events.csv", index=False, float_format="%.1f")
+        result.passengers_frame().to_csv(tmp / "passengers.csv", index=False, float_format="%.1f")
+        (tmp / "kpis.json").write_text(json.dumps(kpis, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        run = {**result.metadata, **extra, "trips_planned": result.trips_planned, "trips_run": result.trips_run}
+        (tmp / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False, default=str) + "\n",
+                                      encoding="utf-8")
+        plot_marey(scenario.line, scenario.timetable, tmp / "marey.png", actual=result.actual_trips(),
+                   title=f"{scenario.name}: planned (dashed) and simulated (solid), seed {result.seed}")
+        plot_load_heatmap(result, scenario, tmp / "loads.png")

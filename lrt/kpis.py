@@ -1,0 +1,373 @@
+"""Key performance indicators of one simulated day, and the tables behind them.
+
+:func:`compute_kpis` turns a :class:`~lrt.sim.SimulationResult` into a flat, JSON-ready dict;
+:func:`headway_table` and :func:`load_table` give the station-hour and segment-hour detail (pandas);
+:func:`kpi_table_text` prints the dict for a planner.  pandas is imported inside the functions so that
+``import lrt.kpis`` stays light (``lrt --help`` must not import it).
+
+Conventions used throughout:
+
+* A *departure* is every call of the event log except the last call of its trip (the arrival at the
+  terminus, logged with departure = arrival and load 0).  The last call is the highest
+  ``stop_sequence`` the log holds for the trip.
+* An *hour* is the clock hour of the service day, ``floor(t / 3600)`` (it may pass 23).
+* *Capacity* is ``scenario.options.capacity(train, conditions)``: the load at which boarding stops
+  (design load, 6/m², by default; engineering reference, section 4), times the weather's capacity factor.
+* A passenger's direction is ``up`` when the destination lies further along the line than the origin.
+* Undefined values (no passengers, no departures) are ``None``, so the dict stays valid JSON.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["compute_kpis", "headway_table", "load_table", "kpi_table_text"]
+
+
+def compute_kpis(result, scenario) -> dict:
+    """The day's KPIs as a flat dict of plain ints, floats, strings and None.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        The run's event log and passenger records.
+    scenario : Scenario
+        The scenario that was run (line chainages, timetable, train capacity, options).
+
+    Returns
+    -------
+    dict
+        Service
+
+        - ``trips_planned``, ``trips_run`` [1]: trips in the timetable; trips that reached their last stop.
+        - ``train_km`` [km]: revenue train-km, the chainage between consecutive calls of every trip in
+          the event log, summed (depot moves and turnbacks excluded).
+
+        Passengers (records of :mod:`lrt.sim.records`; the four states below add up to ``generated``)
+
+        - ``passengers_generated`` [1]: passengers who arrived at a platform.
+        - ``passengers_completed`` [1]: alighted at their destination.
+        - ``passengers_waiting_end`` [1]: never boarded (still on the platform when the day ended).
+        - ``passengers_on_board_end`` [1]: boarded but never alighted.
+        - ``passengers_stranded`` [1]: put off at a terminus short of their destination.
+        - ``mean_wait_s``, ``p95_wait_s`` [s]: mean and 95th percentile (linear interpolation) of
+          boarding time minus platform arrival time, over passengers who boarded; includes the wait for
+          the first train of the day and for trains after a denied boarding.
+        - ``excess_wait_s`` [s]: excess wait time (TfL's EWT): the passenger-weighted mean of
+          (actual wait − scheduled wait) over platform-hours.  Scheduled wait of a platform (station,
+          direction) and hour = Σh² / (2 Σh) over the *planned* headways h that end in that hour
+          (timetable departures; the mean wait of randomly arriving passengers, engineering reference,
+          section 8).  Actual wait: the mean measured wait of the passengers who arrived on that platform
+          in that hour and boarded.  Passengers arriving before the first or after the last planned
+          departure of their platform are left out (their wait is set by the service span, not the
+          headway).
+        - ``mean_journey_s``, ``p95_journey_s`` [s]: alighting time minus platform arrival time, over
+          completed passengers.
+        - ``mean_in_vehicle_s`` [s]: alighting minus boarding time, over completed passengers.
+
+        Capacity
+
+        - ``capacity`` [1]: passengers per train at which boarding stops (see the module docstring).
+        - ``peak_load`` [1]: the most passengers on board leaving any stop; ``peak_load_segment``: where,
+          as ``"from->to"`` station codes (the first such call in time).
+        - ``max_load_factor`` [1]: ``peak_load / capacity``.
+        - ``peak_pphpd_carried`` [passengers/h]: the largest, over direction, segment and clock hour, of
+          the sum of the loads of the trains that left the segment's first station in that hour;
+          ``peak_pphpd_offered`` [passengers/h]: trains on that segment in that hour × capacity;
+          ``peak_pphpd_direction`` (``"up"``/``"down"``) and ``peak_pphpd_hour`` [h] say where and when.
+        - ``denied_boardings`` [1]: boarding refusals, the sum of ``denied`` over all calls (a passenger
+          left behind by three full trains counts three times).
+        - ``denied_boardings_share`` [1]: passengers left behind at least once / passengers generated.
+
+        Reliability (over departures; delay = actual − planned departure time)
+
+        - ``punctuality_1min``, ``punctuality_3min`` [1]: share of departures with |delay| ≤ 60 s and
+          ≤ 180 s.  Early departures count as off time: a passenger who keeps to the timetable misses them.
+        - ``early_departures_share`` [1]: share of departures more than 60 s before plan.
+        - ``mean_departure_delay_s`` [s]: mean delay, signed (negative = early on average).
+        - ``delay_minutes`` [min]: sum of the positive departure delays / 60.
+        - ``headway_cv_mean`` [1]: mean, over (station, direction, hour) cells with at least two
+          headways, of the coefficient of variation of actual departure headways (see
+          :func:`headway_table`).
+    """
+    calls = _calls(result)
+    out: dict = {"trips_planned": int(result.trips_planned), "trips_run": int(result.trips_run),
+                 "train_km": _round(_train_km(calls, scenario.line), 1)}
+    out.update(_passenger_kpis(result, scenario))
+    out.update(_capacity_kpis(result, scenario, calls))
+    out.update(_reliability_kpis(result, calls))
+    return out
+
+
+# -- tables ------------------------------------------------------------------------------------------
+def headway_table(result):
+    """Actual departure headways per station, direction and hour.
+
+    A headway is a departure's time minus the previous departure's from the same station in the same
+    direction; it belongs to the hour of the later departure.  The CV uses the population standard
+    deviation (ddof = 0), as in the waiting-time formula ``h/2·(1 + c²)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``station`` (code), ``direction``, ``hour`` [h], ``n`` (headways) [1],
+        ``headway_mean_s`` [s], ``headway_cv`` [1] (standard deviation / mean of the actual headways),
+        ``planned_headway_mean_s`` [s] (timetabled headways of the same departures) and ``adherence_cv``
+        [1], TCQSM's headway adherence: standard deviation of (actual − planned headway) / mean planned
+        headway (TCQSM 3rd ed., ch. 5), which, unlike ``headway_cv``, is 0 when trains keep a timetable
+        whose headway changes within the hour.  Sorted by station, direction, hour.
+    """
+    import pandas as pd
+
+    dep = _calls(result)
+    dep = dep[~dep["last"]]
+    cols = ["station", "direction", "hour", "n", "headway_mean_s", "headway_cv", "planned_headway_mean_s",
+            "adherence_cv"]
+    if dep.empty:
+        return pd.DataFrame(columns=cols)
+    h = _headways(dep)
+    h["deviation_s"] = h["headway_s"] - h["planned_headway_s"]
+    g = h.groupby(["station", "direction", "hour"])
+    table = g.agg(n=("headway_s", "size"), headway_mean_s=("headway_s", "mean"),
+                  planned_headway_mean_s=("planned_headway_s", "mean"))
+    table["headway_cv"] = g["headway_s"].agg(lambda x: float(np.std(x) / np.mean(x)))
+    table["adherence_cv"] = g["deviation_s"].agg(lambda x: float(np.std(x))) / table["planned_headway_mean_s"]
+    return table.reset_index()[cols]
+
+
+def load_table(result, scenario):
+    """Loads per direction, segment and hour of departure from the segment's first station.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``direction``, ``from_station``, ``to_station`` (codes), ``hour`` [h], ``trains`` [1],
+        ``load_mean``, ``load_max`` [passengers], ``load_factor_max`` [1] (``load_max / capacity``),
+        ``carried`` [passengers/h] (sum of loads: passengers carried over the segment in that hour) and
+        ``offered`` [passengers/h] (trains × capacity); rows in travel order of each direction, then hour.
+    """
+    import pandas as pd
+
+    cap = scenario.options.capacity(scenario.train, scenario.conditions)
+    calls = _calls(result)
+    dep = calls[~calls["last"]].rename(columns={"station": "from_station"})
+    cols = ["direction", "from_station", "to_station", "hour", "trains", "load_mean", "load_max",
+            "load_factor_max", "carried", "offered"]
+    if dep.empty:
+        return pd.DataFrame(columns=cols)
+    dep = dep.astype({"to_station": int})
+    t = dep.groupby(["direction", "from_station", "to_station", "hour"]).agg(
+        trains=("load_departure", "size"), load_mean=("load_departure", "mean"),
+        load_max=("load_departure", "max"), carried=("load_departure", "sum")).reset_index()
+    t["load_factor_max"] = t["load_max"] / cap
+    t["offered"] = t["trains"] * cap
+    pos = {code: i for i, code in enumerate(scenario.line.codes)}
+    # travel order: along the line for up, against it for down (unknown codes last)
+    t["_order"] = [pos[c] if d == "up" else len(pos) - 1 - pos[c] if c in pos else len(pos)
+                   for c, d in zip(t.from_station, t.direction)]
+    t["_dir"] = (t["direction"] != "up").astype(int)
+    t = t.sort_values(["_dir", "_order", "to_station", "hour"], kind="stable")
+    return t[cols].reset_index(drop=True)
+
+
+# -- the KPI groups ----------------------------------------------------------------------------------
+def _passenger_kpis(result, scenario) -> dict:
+    out = {"passengers_generated": result.generated, "passengers_completed": result.completed,
+           "passengers_waiting_end": result.waiting_at_end, "passengers_on_board_end": result.on_board_at_end,
+           "passengers_stranded": result.stranded}
+    p = result.passengers
+    if not p or len(p["arrival_s"]) == 0:
+        return out | dict.fromkeys(("mean_wait_s", "p95_wait_s", "excess_wait_s", "mean_journey_s",
+                                    "p95_journey_s", "mean_in_vehicle_s"))
+    arrival, board, alight = (np.asarray(p[k], dtype=float) for k in ("arrival_s", "board_s", "alight_s"))
+    boarded = np.isfinite(board)
+    done = np.isfinite(alight) & ~np.asarray(p["stranded"], dtype=bool)
+    wait = board[boarded] - arrival[boarded]
+    journey = alight[done] - arrival[done]
+    out |= {"mean_wait_s": _mean(wait), "p95_wait_s": _pct(wait, 95), "excess_wait_s": _excess_wait(result, scenario),
+            "mean_journey_s": _mean(journey), "p95_journey_s": _pct(journey, 95),
+            "mean_in_vehicle_s": _mean(alight[done] - board[done])}
+    return out
+
+
+def _capacity_kpis(result, scenario, calls) -> dict:
+    cap = scenario.options.capacity(scenario.train, scenario.conditions)
+    p = result.passengers
+    generated = result.generated
+    left = int(np.count_nonzero(np.asarray(p["left_behind"]) > 0)) if p else 0
+    out = {"capacity": int(cap), "denied_boardings": int(np.sum(result.events["denied"])),
+           "denied_boardings_share": _round(left / generated, 4) if generated else None}
+    dep = calls[~calls["last"]]
+    if dep.empty:
+        return out | dict.fromkeys(("peak_load", "peak_load_segment", "max_load_factor", "peak_pphpd_carried",
+                                    "peak_pphpd_offered", "peak_pphpd_direction", "peak_pphpd_hour"))
+    top = dep.sort_values(["load_departure", "departure_s"], ascending=[False, True], kind="stable").iloc[0]
+    loads = load_table(result, scenario)
+    peak = loads.sort_values(["carried", "hour"], ascending=[False, True], kind="stable").iloc[0]
+    return out | {"peak_load": int(top.load_departure),
+                  "peak_load_segment": f"{int(top.station)}->{int(top.to_station)}",
+                  "max_load_factor": _round(top.load_departure / cap, 3) if cap else None,
+                  "peak_pphpd_carried": int(peak.carried), "peak_pphpd_offered": int(peak.offered),
+                  "peak_pphpd_direction": str(peak.direction), "peak_pphpd_hour": int(peak.hour)}
+
+
+def _reliability_kpis(result, calls) -> dict:
+    dep = calls[~calls["last"]]
+    delay = (dep["departure_s"] - dep["planned_departure_s"]).to_numpy(dtype=float)
+    hw = headway_table(result)
+    cv = hw.loc[hw["n"] >= 2, "headway_cv"].to_numpy(dtype=float)
+    if delay.size == 0:
+        return dict.fromkeys(("punctuality_1min", "punctuality_3min", "early_departures_share",
+                              "mean_departure_delay_s")) | {"delay_minutes": 0.0, "headway_cv_mean": _mean(cv, 3)}
+    return {"punctuality_1min": _round(np.mean(np.abs(delay) <= 60.0), 4),
+            "punctuality_3min": _round(np.mean(np.abs(delay) <= 180.0), 4),
+            "early_departures_share": _round(np.mean(delay < -60.0), 4),
+            "mean_departure_delay_s": _mean(delay),
+            "delay_minutes": _round(np.sum(np.clip(delay, 0.0, None)) / 60.0, 1),
+            "headway_cv_mean": _mean(cv, 3)}
+
+
+# -- building blocks ---------------------------------------------------------------------------------
+def _calls(result):
+    """The event log in trip order with ``to_station`` (next call's station), ``last`` and ``hour``."""
+    ev = result.events_frame().sort_values(["trip_id", "stop_sequence"], kind="stable")
+    ev["to_station"] = ev.groupby("trip_id", sort=False)["station"].shift(-1)
+    ev["last"] = ev["to_station"].isna()
+    ev["hour"] = np.floor(ev["departure_s"].to_numpy(dtype=float) / 3600.0).astype(int)
+    return ev
+
+
+def _headways(dep):
+    """Actual and planned headways [s] per (station, direction), in the hour of the later actual departure.
+
+    Departures are paired in the order they actually left; trains never overtake, so the planned
+    headway is the timetable's.
+    """
+    d = dep[["station", "direction", "departure_s", "planned_departure_s"]]
+    d = d.sort_values(["station", "direction", "departure_s"], kind="stable")
+    g = d.groupby(["station", "direction"], sort=False)
+    d = d.assign(headway_s=g["departure_s"].diff(), planned_headway_s=g["planned_departure_s"].diff(),
+                 hour=np.floor(d["departure_s"].to_numpy(dtype=float) / 3600.0).astype(int))
+    return d.dropna(subset=["headway_s"])
+
+
+def _train_km(calls, line) -> float:
+    chain = {s.code: s.chainage_m for s in line.stations}
+    run = calls[~calls["last"]]
+    return float(sum(abs(chain[int(b)] - chain[int(a)]) for a, b in zip(run["station"], run["to_station"]))) / 1000.0
+
+
+def _excess_wait(result, scenario) -> float | None:
+    """TfL excess wait time [s] (definition in :func:`compute_kpis`)."""
+    import pandas as pd
+
+    planned: dict = {}
+    for trip in scenario.timetable.trips:
+        for code, t in zip(trip.stops[:-1], trip.departure_s[:-1]):
+            planned.setdefault((int(code), trip.direction), []).append(float(t))
+    swt, span = {}, {}
+    for key, times in planned.items():
+        d = np.sort(np.asarray(times))
+        span[key] = (d[0], d[-1])
+        h = np.diff(d)
+        hours = np.floor(d[1:] / 3600.0).astype(int)
+        for hour in np.unique(hours):
+            hh = h[hours == hour]
+            if hh.sum() > 0:
+                swt[key + (int(hour),)] = float(np.sum(hh ** 2) / (2.0 * np.sum(hh)))
+    p = result.passengers
+    pos = {code: i for i, code in enumerate(scenario.line.codes)}
+    origin, dest = np.asarray(p["origin"]), np.asarray(p["destination"])
+    up = np.array([pos[int(b)] > pos[int(a)] for a, b in zip(origin, dest)], dtype=bool)
+    pax = pd.DataFrame({"station": origin.astype(int), "direction": np.where(up, "up", "down"),
+                        "arrival_s": np.asarray(p["arrival_s"], dtype=float),
+                        "wait_s": np.asarray(p["board_s"], dtype=float) - np.asarray(p["arrival_s"], dtype=float)})
+    pax = pax[np.isfinite(pax["wait_s"])]
+    first = np.array([span.get((s, d), (np.inf, -np.inf))[0] for s, d in zip(pax.station, pax.direction)])
+    last = np.array([span.get((s, d), (np.inf, -np.inf))[1] for s, d in zip(pax.station, pax.direction)])
+    pax = pax[(pax["arrival_s"].to_numpy() >= first) & (pax["arrival_s"].to_numpy() <= last)]
+    pax = pax.assign(hour=np.floor(pax["arrival_s"].to_numpy() / 3600.0).astype(int))
+    cells = pax.groupby(["station", "direction", "hour"]).agg(n=("wait_s", "size"), awt=("wait_s", "mean"))
+    cells["swt"] = [swt.get(k, np.nan) for k in cells.index]
+    cells = cells.dropna(subset=["swt"])
+    if cells.empty:
+        return None
+    return _round(float(np.sum(cells["n"] * (cells["awt"] - cells["swt"])) / np.sum(cells["n"])), 1)
+
+
+def _round(x, digits: int):
+    return None if x is None or not math.isfinite(float(x)) else round(float(x), digits)
+
+
+def _mean(x, digits: int = 1):
+    x = np.asarray(x, dtype=float)
+    return _round(np.mean(x), digits) if x.size else None
+
+
+def _pct(x, q: float, digits: int = 1):
+    x = np.asarray(x, dtype=float)
+    return _round(np.percentile(x, q), digits) if x.size else None
+
+
+# -- the planner's summary ---------------------------------------------------------------------------
+def _min(s):
+    if s is None:
+        return "n/a"
+    return f"{s:.0f} s" if abs(s) < 100 else f"{s / 60:.1f} min"
+
+
+def _share(x):
+    return f"{100 * x:.1f} %" if x is not None else "n/a"
+
+
+def _num(x, unit: str = ""):
+    if x is None:
+        return "n/a"
+    text = f"{x:,.0f}" if isinstance(x, int) or abs(x) >= 100 else f"{x:.3g}"
+    return f"{text} {unit}".rstrip()
+
+
+def _hour(h):
+    return f"{h:02d}:00-{h + 1:02d}:00" if h is not None else "n/a"
+
+
+_SECTIONS = (
+    ("Service", (("trips run / planned", lambda k: f"{k['trips_run']} / {k['trips_planned']}"),
+                 ("revenue train-km", lambda k: _num(k["train_km"], "km")))),
+    ("Passengers", (("generated", lambda k: _num(k["passengers_generated"])),
+                    ("completed", lambda k: _num(k["passengers_completed"])),
+                    ("at day end: waiting / on board / stranded",
+                     lambda k: f"{k['passengers_waiting_end']} / {k['passengers_on_board_end']} / "
+                               f"{k['passengers_stranded']}"),
+                    ("wait: mean / 95th percentile", lambda k: f"{_min(k['mean_wait_s'])} / {_min(k['p95_wait_s'])}"),
+                    ("excess wait (EWT)", lambda k: _min(k["excess_wait_s"])),
+                    ("journey: mean / 95th percentile",
+                     lambda k: f"{_min(k['mean_journey_s'])} / {_min(k['p95_journey_s'])}"),
+                    ("in vehicle: mean", lambda k: _min(k["mean_in_vehicle_s"])))),
+    ("Capacity", (("train capacity", lambda k: _num(k["capacity"], "passengers")),
+                  ("peak load", lambda k: f"{_num(k['peak_load'], 'passengers')} on {k['peak_load_segment']}"),
+                  ("max load factor", lambda k: _share(k["max_load_factor"])),
+                  ("peak pphpd carried / offered",
+                   lambda k: f"{_num(k['peak_pphpd_carried'])} / {_num(k['peak_pphpd_offered'])} passengers/h "
+                             f"({k['peak_pphpd_direction']}, {_hour(k['peak_pphpd_hour'])})"),
+                  ("denied boardings", lambda k: f"{_num(k['denied_boardings'])} refusals, "
+                                                 f"{_share(k['denied_boardings_share'])} of passengers"))),
+    ("Reliability", (("departures within 1 / 3 min of plan",
+                      lambda k: f"{_share(k['punctuality_1min'])} / {_share(k['punctuality_3min'])}"),
+                     ("departures > 1 min early", lambda k: _share(k["early_departures_share"])),
+                     ("mean departure delay", lambda k: _num(k["mean_departure_delay_s"], "s")),
+                     ("delay (sum of late departures)", lambda k: _num(k["delay_minutes"], "min")),
+                     ("headway CV, mean over station-hours", lambda k: _num(k["headway_cv_mean"])))),
+)
+
+
+def kpi_table_text(kpis: dict) -> str:
+    """The KPIs of :func:`compute_kpis` as a short text table in four groups, units shown."""
+    width = max(len(label) for _, rows in _SECTIONS for label, _ in rows) + 2
+    lines = []
+    for title, rows in _SECTIONS:
+        lines.append(title)
+        lines.extend(f"  {label:<{width}}{fmt(kpis)}" for label, fmt in rows)
+    return "\n".join(lines)

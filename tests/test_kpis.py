@@ -1,0 +1,242 @@
+"""KPIs against hand-worked answers on small hand-built days, and consistency on a simulated day."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import make_line, make_train
+from lrt.kpis import compute_kpis, headway_table, kpi_table_text, load_table
+from lrt.sim import EVENT_COLUMNS, PASSENGER_COLUMNS, Scenario, SimOptions, SimulationResult
+from lrt.timetable.model import Timetable, Trip
+
+T0 = 7 * 3600.0  # the hand-built days run in the 07:00 hour
+INF = math.inf
+REQUIRED = ("passengers_generated", "passengers_completed", "mean_wait_s", "p95_wait_s", "denied_boardings",
+            "max_load_factor", "punctuality_1min", "headway_cv_mean", "trips_planned", "trips_run")
+
+
+def _day(trips, passengers=(), *, capacity=2):
+    """A result and its scenario from trips written as dicts of per-call lists (times relative to T0).
+
+    Stations 1-4 at chainage 1000, 3000, 6000 and 8000 m.  The timetable is the trips' planned times.
+    """
+    rows, tt_trips = [], []
+    for trip in trips:
+        n = len(trip["stops"])
+        p_arr = [T0 + t for t in trip["planned_arr"]]
+        p_dep = [T0 + t for t in trip["planned_dep"]]
+        for i in range(n):
+            arr, dep = T0 + trip["arr"][i], T0 + trip["dep"][i]
+            rows.append(("B" + trip["id"], trip["id"], trip["direction"], i, trip["stops"][i], p_arr[i], p_dep[i],
+                         arr, dep, trip["load"][i], 0, 0, trip["denied"][i], dep - arr, ""))
+        tt_trips.append(Trip(trip_id=trip["id"], block_id="B" + trip["id"], direction=trip["direction"],
+                             stops=tuple(trip["stops"]), arrival_s=tuple(p_arr), departure_s=tuple(p_dep)))
+    cols = list(zip(*rows))
+    events = {name: np.asarray(col, dtype=object if name in ("train", "trip_id", "direction", "cause") else None)
+              for name, col in zip(EVENT_COLUMNS, cols)}
+    pax = {}
+    if passengers:
+        pcols = list(zip(*passengers))
+        pax = {name: np.asarray(col) for name, col in zip(PASSENGER_COLUMNS, pcols)}
+        for name in ("arrival_s", "board_s", "alight_s"):
+            pax[name] = pax[name].astype(float) + T0
+        pax["stranded"] = pax["stranded"].astype(bool)
+    line = make_line((1000.0, 3000.0, 6000.0, 8000.0))
+    timetable = Timetable(name="hand", service_id="weekday", trips=tuple(tt_trips))
+    scenario = Scenario(line=line, train=make_train(), timetable=timetable,
+                        options=SimOptions(load_standard=capacity))
+    result = SimulationResult(seed=0, events=events, passengers=pax, trips_planned=len(trips),
+                              trips_run=len(trips), metadata={})
+    return result, scenario
+
+
+def _up(trip_id, planned_dep1, delays, arr_late, loads, denied):
+    """An up trip 1 -> 2 -> 3: 120 s planned run 1-2 plus 30 s dwell, 150 s run 2-3.
+
+    ``delays``: departure delays at stations 1 and 2 [s]; ``arr_late``: arrival delays at 2 and 3 [s].
+    """
+    p_dep = [planned_dep1, planned_dep1 + 150, planned_dep1 + 300]
+    p_arr = [planned_dep1, planned_dep1 + 120, planned_dep1 + 300]
+    dep = [p_dep[0] + delays[0], p_dep[1] + delays[1], p_arr[2] + arr_late[1]]
+    arr = [dep[0] - 60, p_arr[1] + arr_late[0], dep[2]]
+    return {"id": trip_id, "direction": "up", "stops": [1, 2, 3], "planned_arr": p_arr, "planned_dep": p_dep,
+            "arr": arr, "dep": dep, "load": loads + [0], "denied": denied + [0]}
+
+
+# Three up trips, planned from station 1 at 0, 300 and 900 s (headways 300 and 600 s).
+# Actual departures: station 1 at 0, 390, 870 (delays 0, +90, -30); station 2 at 180, 650, 980
+# (delays +30, +200, -70).  Capacity 2 passengers; every train leaves full.
+TRIPS = [_up("U1", 0, [0, 30], [30, 30], [2, 2], [1, 0]),
+         _up("U2", 300, [90, 200], [200, 200], [2, 2], [1, 1]),
+         _up("U3", 900, [-30, -70], [-70, -70], [2, 2], [0, 1])]
+# arrival, origin, destination, board, alight, left_behind, trip, stranded (times relative to T0)
+PASSENGERS = [
+    (-500, 1, 3, 0, 330, 0, "U1", False),    # wait 500, in vehicle 330, journey 830
+    (-200, 1, 2, 0, 150, 0, "U1", False),    # wait 200, 150, 350
+    (100, 1, 3, 390, 800, 0, "U2", False),   # wait 290, 410, 700
+    (300, 1, 2, 390, 620, 0, "U2", False),   # wait 90, 230, 320
+    (-100, 1, 3, 870, 1130, 2, "U3", False),  # left behind by U1 and U2: wait 970, 260, 1230
+    (600, 1, 4, 870, INF, 0, "U3", False),   # on board at the end: wait 270
+    (100, 2, 3, 180, 330, 0, "U1", False),   # wait 80, 150, 230
+    (500, 2, 4, 650, 800, 0, "U2", True),    # stranded at 3: wait 150
+    (400, 2, 3, INF, INF, 2, "", False),     # left behind by U2 and U3, still waiting
+]
+
+
+@pytest.fixture(scope="module")
+def hand():
+    result, scenario = _day(TRIPS, PASSENGERS)
+    return result, scenario, compute_kpis(result, scenario)
+
+
+def test_passenger_accounting_waits_and_journeys(hand):
+    _, _, k = hand
+    assert (k["passengers_generated"], k["passengers_completed"], k["passengers_waiting_end"],
+            k["passengers_on_board_end"], k["passengers_stranded"]) == (9, 6, 1, 1, 1)
+    # waits of the 8 who boarded: 500 200 290 90 970 270 80 150, sum 2550
+    assert k["mean_wait_s"] == pytest.approx(2550 / 8, abs=0.06)
+    # sorted 80 90 150 200 270 290 500 970; p95 at rank 0.95*7 = 6.65: 500 + 0.65*(970-500) = 805.5
+    assert k["p95_wait_s"] == pytest.approx(805.5, abs=0.06)
+    # the 6 completed: journeys 830 350 700 320 1230 230 (sum 3660); p95 at rank 4.75: 830 + 0.75*400
+    assert k["mean_journey_s"] == pytest.approx(610.0, abs=0.06)
+    assert k["p95_journey_s"] == pytest.approx(1130.0, abs=0.06)
+    assert k["mean_in_vehicle_s"] == pytest.approx((330 + 150 + 410 + 230 + 260 + 150) / 6, abs=0.06)
+
+
+def test_denied_boardings_count_refusals_and_share_counts_passengers(hand):
+    _, _, k = hand
+    assert k["denied_boardings"] == 4  # U1@1, U2@1, U2@2, U3@2
+    assert k["denied_boardings_share"] == pytest.approx(2 / 9, abs=1e-4)  # two passengers were refused
+
+
+def test_excess_wait_time_two_headways(hand):
+    _, _, k = hand
+    # scheduled wait at stations 1 and 2 (planned headways 300 and 600 s): (300² + 600²) / (2 * 900) = 250 s
+    swt = (300**2 + 600**2) / (2 * 900)
+    assert swt == 250.0
+    # station 1: passengers arriving inside the planned service (0..900 s) waited 290, 90, 270 (those at
+    # -500, -200, -100 came before the first train); station 2 (150..1050 s): 150 only (80 arrived at 100 s)
+    ewt = (3 * ((290 + 90 + 270) / 3 - swt) + 1 * (150 - swt)) / 4
+    assert ewt == pytest.approx(-50.0)
+    assert k["excess_wait_s"] == pytest.approx(ewt, abs=0.06)
+
+
+def test_punctuality_delay_and_headway_cv(hand):
+    result, _, k = hand
+    # departure delays: 0, +30, +90, +200, -30, -70 (the terminus arrivals are not departures)
+    assert k["punctuality_1min"] == pytest.approx(3 / 6, abs=1e-4)      # 0, +30, -30
+    assert k["punctuality_3min"] == pytest.approx(5 / 6, abs=1e-4)      # all but +200
+    assert k["early_departures_share"] == pytest.approx(1 / 6, abs=1e-4)  # -70
+    assert k["mean_departure_delay_s"] == pytest.approx(220 / 6, abs=0.06)
+    assert k["delay_minutes"] == pytest.approx((30 + 90 + 200) / 60, abs=0.06)
+    # station 1 departs at 0, 390, 870: headways 390, 480, mean 435, population sd 45 -> CV 0.10345
+    # station 2 departs at 180, 650, 980: headways 470, 330, mean 400, sd 70 -> CV 0.175
+    hw = headway_table(result).set_index(["station", "direction", "hour"])
+    assert len(hw) == 2
+    s1, s2 = hw.loc[(1, "up", 7)], hw.loc[(2, "up", 7)]
+    assert (s1.n, s1.headway_mean_s, s1.headway_cv) == (2, pytest.approx(435.0), pytest.approx(45 / 435))
+    assert (s2.n, s2.headway_mean_s, s2.headway_cv) == (2, pytest.approx(400.0), pytest.approx(70 / 400))
+    # TCQSM adherence at station 1: deviations +90, -120 from planned 300, 600: sd 105 / mean 450
+    assert s1.planned_headway_mean_s == pytest.approx(450.0)
+    assert s1.adherence_cv == pytest.approx(105 / 450)
+    assert k["headway_cv_mean"] == pytest.approx((45 / 435 + 70 / 400) / 2, abs=5e-4)
+
+
+def test_train_km_loads_and_trips(hand):
+    _, _, k = hand
+    assert k["train_km"] == pytest.approx(3 * (2000 + 3000) / 1000)  # three runs 1000 -> 3000 -> 6000 m
+    assert (k["trips_planned"], k["trips_run"]) == (3, 3)
+    assert (k["capacity"], k["peak_load"], k["max_load_factor"]) == (2, 2, 1.0)
+    assert k["peak_load_segment"] == "1->2"  # the first full departure in time
+
+
+def test_load_table_and_peak_pphpd():
+    # Two up trips in the 07:00 hour, loads 1 then 2 leaving 1, 2 and 2 leaving 2; one down trip at 08:00.
+    up1 = _up("U1", 0, [0, 0], [0, 0], [1, 2], [0, 0])
+    up2 = _up("U2", 600, [0, 0], [0, 0], [2, 2], [0, 0])
+    down = {"id": "D1", "direction": "down", "stops": [3, 2, 1], "planned_arr": [3600, 3750, 3900],
+            "planned_dep": [3600, 3780, 3900], "arr": [3540, 3750, 3900], "dep": [3600, 3780, 3900],
+            "load": [1, 2, 0], "denied": [0, 0, 0]}
+    result, scenario = _day([up1, up2, down], capacity=4)
+    t = load_table(result, scenario)
+    assert list(zip(t.direction, t.from_station, t.to_station, t.hour)) == [
+        ("up", 1, 2, 7), ("up", 2, 3, 7), ("down", 3, 2, 8), ("down", 2, 1, 8)]
+    seg = t.iloc[1]
+    assert (seg.trains, seg.load_mean, seg.load_max, seg.carried, seg.offered) == (2, 2.0, 2, 4, 8)
+    assert seg.load_factor_max == pytest.approx(0.5)
+    k = compute_kpis(result, scenario)
+    # busiest segment-hour: 2 -> 3 up at 07:00 with 2 + 2 carried; offered 2 trains * 4
+    assert (k["peak_pphpd_carried"], k["peak_pphpd_offered"], k["peak_pphpd_direction"], k["peak_pphpd_hour"]) \
+        == (4, 8, "up", 7)
+    assert k["train_km"] == pytest.approx(3 * 5.0)
+    assert k["max_load_factor"] == pytest.approx(0.5)
+    # no passenger records: passenger KPIs are absent (None), not NaN
+    assert k["passengers_generated"] == 0 and k["mean_wait_s"] is None and k["denied_boardings_share"] is None
+    json.dumps(k, allow_nan=False)
+
+
+def test_load_heatmap_grid_and_file(hand, tmp_path):
+    from lrt.plotting.loads import load_factor_grid, plot_load_heatmap
+
+    result, scenario, _ = hand
+    labels, hours, grid = load_factor_grid(result, scenario, "up")
+    assert labels == ["S1 → S2", "S2 → S3"] and list(hours) == [7]
+    np.testing.assert_allclose(grid, [[1.0], [1.0]])
+    path = tmp_path / "loads.png"
+    plot_load_heatmap(result, scenario, path)
+    assert path.stat().st_size > 10_000 and path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_import_is_light():
+    code = "import sys, lrt.kpis; print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+# -- a simulated day ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def simulated_day():
+    from lrt.demand import build_demand
+    from lrt.io.demand import read_demand_model
+    from lrt.io.line import read_line
+    from lrt.io.rollingstock import read_train
+    from lrt.io.timetable import read_timetable
+    from lrt.paths import shipped_network, shipped_rolling_stock, shipped_timetable
+    from lrt.sim import simulate
+
+    line = read_line(shipped_network())
+    demand = build_demand(line, read_demand_model(shipped_network() / "demand.toml", line), daily=92000)
+    scenario = Scenario(line=line, train=read_train(shipped_rolling_stock()),
+                        timetable=read_timetable(shipped_timetable("weekday")), demand=demand)
+    result = simulate(scenario, seed=1)
+    return result, scenario, compute_kpis(result, scenario)
+
+
+def test_simulated_day_is_consistent(simulated_day):
+    result, scenario, k = simulated_day
+    assert set(REQUIRED) <= set(k)
+    json.dumps(k, allow_nan=False)
+    assert all(v is None or type(v) in (int, float, str) for v in k.values())
+    assert k["passengers_generated"] > 50_000
+    assert k["passengers_generated"] == (k["passengers_completed"] + k["passengers_waiting_end"]
+                                         + k["passengers_on_board_end"] + k["passengers_stranded"])
+    assert scenario.options.load_standard == "design"
+    assert 0 < k["max_load_factor"] <= 1.0
+    assert k["trips_run"] == k["trips_planned"] == len(scenario.timetable.trips)
+    assert 0 < k["peak_pphpd_carried"] <= k["peak_pphpd_offered"]
+    assert 0 <= k["punctuality_1min"] <= k["punctuality_3min"] <= 1
+    assert k["denied_boardings"] == int(result.events["denied"].sum())
+    # revenue train-km: every trip runs the whole line, Airport (625 m) to Nurly Zhol (21 776 m)
+    chain = [s.chainage_m for s in scenario.line.stations]
+    assert k["train_km"] == pytest.approx(len(scenario.timetable.trips) * (chain[-1] - chain[0]) / 1000, abs=0.1)
+    # the mean wait cannot beat half the mean planned headway by much (random arrivals, section 8)
+    assert k["mean_wait_s"] > 0.4 * headway_table(result)["planned_headway_mean_s"].mean()
+    text = kpi_table_text(k)
+    for heading in ("Service", "Passengers", "Capacity", "Reliability"):
+        assert heading in text
