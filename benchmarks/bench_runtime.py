@@ -7,14 +7,13 @@ Run: python benchmarks/bench_runtime.py
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from conftest import ideal_train, make_line  # noqa: E402
+from timing import median_time  # noqa: E402
 
 from lrt.conditions import Conditions  # noqa: E402
 from lrt.io.line import read_line  # noqa: E402
@@ -23,13 +22,6 @@ from lrt.paths import shipped_network, shipped_rolling_stock  # noqa: E402
 from lrt.runtime import run_both, run_profile  # noqa: E402
 
 
-def median_time(fn, repeat: int = 7) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:

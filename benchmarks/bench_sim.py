@@ -7,8 +7,8 @@ Run: python benchmarks/bench_sim.py
 
 from __future__ import annotations
 
-import statistics
-import time
+
+from timing import median_time
 
 from lrt.demand import build_demand
 from lrt.io.demand import read_demand_model
@@ -19,13 +19,6 @@ from lrt.paths import shipped_network, shipped_rolling_stock, shipped_timetable
 from lrt.sim import Scenario, make_plan, simulate
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
