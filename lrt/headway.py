@@ -80,7 +80,7 @@ class HeadwayReport:
     critical : the Location that controls it
     capacity_trains_per_hour, capacity_pphpd : at the minimum headway [1/h], [passengers/h/direction]
     cycle_time_s : both one-way runs with dwells plus both turnbacks [s]
-    trains_in_service : fleet minus reserve [1]
+    trains_in_service : trains fit for service (fleet × availability) minus the reserve [1]
     fleet_limited_headway_s : cycle time / trains in service [s]
     """
 
@@ -94,6 +94,7 @@ class HeadwayReport:
     one_way_s: dict
     turnback_s: dict
     locations: tuple[Location, ...]
+    conditions: str = "normal"
 
     @property
     def operable_headway_s(self) -> float:
@@ -252,11 +253,11 @@ def headway_report(line: Line, train: TrainSpec, *, conditions: Conditions = Con
     critical = max(locations, key=lambda loc: loc.headway_s)
     one_way = {d: p.total_s(dwell) for d, p in profiles.items()}
     cycle = sum(one_way.values()) + sum(turnback.values())
-    in_service = max(fleet - reserve, 0)
+    in_service = max(conditions.trains_available(fleet) - reserve, 0)
     per_hour = 3600.0 / critical.headway_s
     return HeadwayReport(
         min_headway_s=critical.headway_s, critical=critical, capacity_trains_per_hour=per_hour,
         capacity_pphpd=per_hour * train.capacity * conditions.capacity_factor, cycle_time_s=cycle,
         trains_in_service=in_service,
         fleet_limited_headway_s=cycle / in_service if in_service else math.inf,
-        one_way_s=one_way, turnback_s=turnback, locations=tuple(locations))
+        one_way_s=one_way, turnback_s=turnback, locations=tuple(locations), conditions=conditions.name)

@@ -119,7 +119,7 @@ def speed_limit_profile(line: Line, train: TrainSpec, direction: str, s: np.ndar
     if conditions.speed_cap_ms is not None:
         limit = np.minimum(limit, conditions.speed_cap_ms)
     tail = train.length_m if whole_train else 0.0
-    for r in line.speed_limits:
+    for r in (*line.speed_limits, *conditions.speed_limits):
         if not r.applies_to(direction):
             continue
         a, b = (r.start_m, r.end_m) if direction == "up" else (line.end_m - r.end_m, line.end_m - r.start_m)

@@ -46,6 +46,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "1": ("dimensionless", 1.0),
     "%": ("dimensionless", 0.01),
     "permille": ("dimensionless", 0.001),
+    "degC": ("temperature", 1.0),  # kept in °C (display only)
     "passengers": ("count", 1.0),
     "passengers/m2": ("density", 1.0),
 }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["add_line_options", "load_line_and_train", "number", "emit_json"]
+__all__ = ["add_line_options", "load_line_and_train", "number", "emit_json", "add_weather_option", "load_conditions"]
 
 
 def add_line_options(p: argparse.ArgumentParser) -> None:
@@ -45,3 +45,15 @@ def number(option: str, value: float | None, *, minimum: float | None = None, ma
 def emit_json(obj) -> None:
     json.dump(obj, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def add_weather_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--weather", metavar="NAME|FILE", default="normal",
+                   help="conditions preset: normal, cold, severe, extreme, icing, or a preset file (default normal)")
+
+
+def load_conditions(args, line):
+    """The conditions preset named by ``--weather`` (validated against the line)."""
+    from ..io.conditions import read_conditions, resolve_weather
+
+    return read_conditions(resolve_weather(args.weather), line)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_line_options, emit_json, load_line_and_train, number
+from .common import add_line_options, add_weather_option, emit_json, load_conditions, load_line_and_train, number
 
 HELP = "minimum headway (TCQSM, moving block), capacity and fleet-limited headway"
 
@@ -19,11 +19,13 @@ def add_parser(sub) -> None:
     p.add_argument("--reserve", type=int, metavar="N", help="trains held in reserve (default: the line's)")
     p.add_argument("--adhesion", type=float, metavar="MU", help="wheel-rail adhesion (default: dry rail)")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    add_weather_option(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..conditions import Conditions
+    import dataclasses
+
     from ..errors import InputError
     from ..headway import headway_report
 
@@ -32,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     line, train = load_line_and_train(args)
     if args.reserve is not None and not 0 <= args.reserve < line.operations.fleet:
         raise InputError("command line", "--reserve", str(args.reserve), f"0 to {line.operations.fleet - 1} trains")
-    base = Conditions(adhesion_traction=args.adhesion, adhesion_braking=args.adhesion)
+    base = load_conditions(args, line)
+    if args.adhesion is not None:
+        base = dataclasses.replace(base, adhesion_traction=args.adhesion, adhesion_braking=args.adhesion)
     report = headway_report(line, train, conditions=base, dwell_s=args.dwell, reserve=args.reserve)
     sensitivity = _sensitivity(line, train, base, args)
     if args.format == "json":
@@ -45,7 +49,6 @@ def run(args: argparse.Namespace) -> int:
 def _sensitivity(line, train, base, args) -> dict:
     import dataclasses
 
-    from ..conditions import Conditions
     from ..headway import headway_report
 
     out = {"braking_rate_factor": [], "adhesion": []}
@@ -54,7 +57,7 @@ def _sensitivity(line, train, base, args) -> dict:
                            dwell_s=args.dwell, reserve=args.reserve)
         out["braking_rate_factor"].append(_row("factor", f, r))
     for mu in ADHESIONS:
-        r = headway_report(line, train, conditions=Conditions(adhesion_traction=mu, adhesion_braking=mu),
+        r = headway_report(line, train, conditions=dataclasses.replace(base, adhesion_traction=mu, adhesion_braking=mu),
                            dwell_s=args.dwell, reserve=args.reserve)
         out["adhesion"].append(_row("adhesion", mu if mu is not None else "dry", r))
     return out
@@ -73,6 +76,7 @@ def _loc(loc) -> dict:
 
 def headway_json(r, sensitivity: dict | None = None) -> dict:
     out = {
+        "weather": r.conditions,
         "min_headway_s": round(r.min_headway_s, 1),
         "critical": _loc(r.critical),
         "capacity_trains_per_hour": round(r.capacity_trains_per_hour, 2),
@@ -95,7 +99,7 @@ def _mmss(s: float) -> str:
 
 
 def _table(line, r, sens: dict) -> str:
-    out = [f"{line.name}: minimum headway (moving block, TCQSM)", ""]
+    out = [f"{line.name}: minimum headway (moving block, TCQSM), weather: {r.conditions}", ""]
     out.append(f"  controlling: {r.critical.kind} {r.critical.location} ({r.critical.direction}) "
                f"{_mmss(r.min_headway_s)} ({r.min_headway_s:.0f} s)")
     out.append(f"  capacity:    {r.capacity_trains_per_hour:.1f} trains/h = {r.capacity_pphpd:,.0f} passengers/h/direction")

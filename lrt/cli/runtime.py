@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_line_options, emit_json, load_line_and_train, number
+from .common import add_line_options, add_weather_option, emit_json, load_conditions, load_line_and_train, number
 
 HELP = "running time and speed profile, per direction and per segment"
 
@@ -23,11 +23,13 @@ def add_parser(sub) -> None:
     p.add_argument("--dwell", type=float, metavar="S", help="dwell at intermediate stops in s (default: the line's)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--plot", type=Path, metavar="PATH", help="write a speed-distance chart (PNG, SVG or PDF)")
+    add_weather_option(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..conditions import Conditions
+    import dataclasses
+
     from ..runtime import run_profile
 
     number("--load-factor", args.load_factor, minimum=0, maximum=2)
@@ -39,13 +41,16 @@ def run(args: argparse.Namespace) -> int:
 
         check_image_path(args.plot, "--plot")
     line, train = load_line_and_train(args)
-    conditions = Conditions(adhesion_traction=args.adhesion, adhesion_braking=args.adhesion)
-    dwell = line.operations.dwell_s if args.dwell is None else args.dwell
+    conditions = load_conditions(args, line)
+    if args.adhesion is not None:
+        conditions = dataclasses.replace(conditions, adhesion_traction=args.adhesion, adhesion_braking=args.adhesion)
+    dwell = (line.operations.dwell_s if args.dwell is None else args.dwell) * conditions.dwell_factor
     allowance = None if args.allowance is None else args.allowance / 100
     directions = ["up", "down"] if args.direction == "both" else [args.direction]
     profiles = [run_profile(line, train, direction=d, conditions=conditions, allowance=allowance,
                             passengers=args.load_factor * train.capacity) for d in directions]
     report = runtime_report(line, profiles, dwell)
+    report["weather"] = conditions.name
     if args.format == "json":
         emit_json(report)
     elif args.format == "csv":
@@ -94,7 +99,8 @@ def _mmss(seconds: float) -> str:
 
 
 def _table(line, train, report: dict, load_factor: float) -> str:
-    lines = [f"{line.name} — {train.name}, load {load_factor:.0%} of {train.capacity} passengers"]
+    lines = [f"{line.name} — {train.name}, load {load_factor:.0%} of {train.capacity} passengers, "
+             f"weather: {report['weather']}"]
     for d in report["directions"]:
         lines.append("")
         lines.append(f"{d['direction']}: {d['from']} → {d['to']}")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import InputError
-from .common import add_line_options, load_line_and_train
+from .common import add_line_options, add_weather_option, load_conditions, load_line_and_train
 
 HELP = "build, check, plot and convert timetables"
 
@@ -25,6 +25,7 @@ def add_parser(sub) -> None:
     c.add_argument("folder", type=Path, nargs="?", metavar="DIR", help="timetable folder (default: the shipped weekday)")
     c.add_argument("--reserve", type=int, metavar="N", help="trains held in reserve (default: the timetable's)")
     add_line_options(c)
+    add_weather_option(c)
     c.set_defaults(run=run_check)
 
     pl = tsub.add_parser("plot", help="time-distance (Marey) diagram")
@@ -107,12 +108,16 @@ def run_check(args: argparse.Namespace) -> int:
     reserve = args.reserve if args.reserve is not None else timetable.notes.get("reserve_trains")
     if reserve is not None and not 0 <= int(reserve) < line.operations.fleet:
         raise InputError("command line", "--reserve", str(reserve), f"0 to {line.operations.fleet - 1} trains")
-    violations = check_timetable(timetable, line, train, reserve=None if reserve is None else int(reserve))
+    conditions = load_conditions(args, line)
+    violations = check_timetable(timetable, line, train, conditions=conditions,
+                                 reserve=None if reserve is None else int(reserve))
     for v in violations:
         print(v)
     n = len(violations)
-    print(f"{timetable.name}: {len(timetable.trips)} trips, {len(timetable.blocks())} trains: "
-          + ("no violations" if n == 0 else f"{n} violation{'s' if n > 1 else ''}"))
+    print(f"{timetable.name} in {conditions.name} conditions: {len(timetable.trips)} trips, "
+          f"{len(timetable.blocks())} trains: "
+          + ("no violations" if n == 0 else f"{n} violation{'s' if n > 1 else ''} ("
+                                               + ", ".join(f"{count} {kind}" for kind, count in _by_kind(violations)) + ")"))
     return 1 if violations else 0
 
 
@@ -162,3 +167,9 @@ def run_import(args: argparse.Namespace) -> int:
     write_timetable(timetable, line, args.out)
     print(f"{len(timetable.trips)} trips written to {args.out}")
     return 0
+
+
+def _by_kind(violations) -> list[tuple[str, int]]:
+    from collections import Counter
+
+    return sorted(Counter(v.kind for v in violations).items(), key=lambda kv: -kv[1])

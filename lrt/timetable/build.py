@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..conditions import Conditions
 from ..errors import InputError
@@ -89,13 +90,17 @@ def departure_times(pattern: ServicePattern, headways: list[float]) -> list[floa
 
 
 def build_timetable(line: Line, train: TrainSpec, pattern: ServicePattern, *, conditions: Conditions = Conditions(),
-                    max_layover_s: float | None = None) -> Timetable:
-    """A full day's timetable for the pattern; InputError (naming the band) if the fleet cannot run it."""
+                    max_layover_s: float | None = None, thin: bool = False) -> Timetable:
+    """A full day's timetable for the pattern; InputError (naming the band) if the fleet cannot run it.
+
+    With ``thin`` a band that needs more trains than are fit for service (``conditions.fleet_availability``)
+    runs at the best headway the available trains allow instead (the service pattern thins).
+    """
     up = trip_template(line, train, pattern, "up", conditions)
     down = trip_template(line, train, pattern, "down", conditions)
     report = headway_report(line, train, conditions=conditions, dwell_s=pattern.dwell_s,
                             reserve=pattern.reserve_trains, passengers=pattern.load_factor * train.capacity)
-    headways = _band_headways(line, pattern, report, up, down)
+    headways = _band_headways(line, pattern, report, up, down, conditions, thin)
     turnback = pattern.turnback_min_s
     starts = departure_times(pattern, headways)
     depot = line.depot
@@ -142,9 +147,10 @@ def build_timetable(line: Line, train: TrainSpec, pattern: ServicePattern, *, co
         name=pattern.name, service_id=pattern.service_id, days=pattern.days, start_date=pattern.start_date,
         end_date=pattern.end_date, trips=tuple(sorted(trips, key=lambda t: (t.start_s, t.trip_id))),
         operations=tuple(sorted(operations, key=lambda e: (e.start_s, e.block_id, e.event))),
-        notes={"pattern": pattern.name, "built_by": "lrt timetable build",
+        notes={"pattern": pattern.name, "pattern_file": Path(pattern.source).name if pattern.source else "",
+               "built_by": "lrt timetable build",
                "running_time_load_factor": pattern.load_factor, "reserve_trains": pattern.reserve_trains})
-    _check_fleet(timetable, line, pattern)
+    _check_fleet(timetable, line, pattern, conditions)
     return timetable
 
 
@@ -158,9 +164,9 @@ def _event(block, event, stop, start, end, from_trip, to_trip) -> BlockEvent:
 
 
 def _band_headways(line: Line, pattern: ServicePattern, report: HeadwayReport, up: TripTemplate,
-                   down: TripTemplate) -> list[float]:
-    """Each band's headway [s]; ``fleet`` bands resolved; refuse bands the fleet or the line cannot run."""
-    available = line.operations.fleet - pattern.reserve_trains
+                   down: TripTemplate, conditions: Conditions, thin: bool) -> list[float]:
+    """Each band's headway [s]; ``fleet`` bands resolved; refuse (or thin) bands the fleet cannot run."""
+    available = max(conditions.trains_available(line.operations.fleet) - pattern.reserve_trains, 1)
     cycle = up.duration_s + down.duration_s + 2 * pattern.turnback_min_s
     best = max(report.min_headway_s, cycle / available)
     best = math.ceil(best / 15.0) * 15.0  # planners publish headways in steps of 15 s
@@ -168,6 +174,8 @@ def _band_headways(line: Line, pattern: ServicePattern, report: HeadwayReport, u
     for i, band in enumerate(pattern.bands):
         h = best if band.headway_s is None else band.headway_s
         where = f"bands[{i}] ({band.name} {format_clock(band.start_s)}-{format_clock(band.end_s)})"
+        if thin:
+            h = max(h, best)
         needed = math.ceil(cycle / h - 1e-9)
         if needed > available:
             raise InputError(pattern.source or "pattern", where,
@@ -182,8 +190,8 @@ def _band_headways(line: Line, pattern: ServicePattern, report: HeadwayReport, u
     return out
 
 
-def _check_fleet(timetable: Timetable, line: Line, pattern: ServicePattern) -> None:
-    available = line.operations.fleet - pattern.reserve_trains
+def _check_fleet(timetable: Timetable, line: Line, pattern: ServicePattern, conditions: Conditions) -> None:
+    available = conditions.trains_available(line.operations.fleet) - pattern.reserve_trains
     moments = sorted({e.start_s for e in timetable.operations})
     counts = timetable.trains_in_service(moments)
     worst = max(range(len(moments)), key=lambda i: counts[i])

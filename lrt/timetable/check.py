@@ -62,7 +62,7 @@ def check_timetable(timetable: Timetable, line: Line, train: TrainSpec, *, condi
     out += _headways(good, line, train, conditions)
     out += _blocks(timetable, line, turnback_min)
     out += _terminal_occupancy(good, line, turnback_min)
-    out += _fleet(timetable, line, reserve)
+    out += _fleet(timetable, line, reserve, conditions)
     return sorted(out, key=lambda v: (v.time_s, v.kind, v.trip))
 
 
@@ -122,7 +122,7 @@ def _run_times(trips, line, train, conditions, load_factor) -> list[Violation]:
 
 
 def _headways(trips, line, train, conditions) -> list[Violation]:
-    report = headway_report(line, train, conditions=conditions)
+    report = headway_report(line, train, conditions=conditions, passengers=0.0)
     close_in = {(loc.location, loc.direction): loc.detail["close_in_s"] for loc in report.locations
                 if loc.kind == "station"}
     terminal = {loc.location: loc.headway_s for loc in report.locations if loc.kind == "terminal"}
@@ -216,9 +216,12 @@ def _terminal_occupancy(trips, line: Line, turnback_min: float) -> list[Violatio
     return out
 
 
-def _fleet(timetable: Timetable, line: Line, reserve: int) -> list[Violation]:
+def _fleet(timetable: Timetable, line: Line, reserve: int, conditions: Conditions) -> list[Violation]:
     """One finding per period with more trains out of the depot than the fleet allows, with its peak."""
-    available = line.operations.fleet - reserve
+    fit = conditions.trains_available(line.operations.fleet)
+    available = fit - reserve
+    fleet_text = (f"fleet {line.operations.fleet}" if fit == line.operations.fleet else
+                  f"{fit} of {line.operations.fleet} fit for service in {conditions.name} conditions")
     spans = [(a, b) for block in timetable.blocks() for a, b in timetable.out_intervals(block)]
     moments = sorted({a for a, _ in spans} | {b for _, b in spans})
     out, start, peak = [], None, 0
@@ -230,6 +233,6 @@ def _fleet(timetable: Timetable, line: Line, reserve: int) -> list[Violation]:
         elif start is not None:
             out.append(Violation(kind="fleet", time_s=start,
                                  message=f"up to {peak} trains out at once until {format_clock(t)}, {available} "
-                                         f"available (fleet {line.operations.fleet} - {reserve} reserve)"))
+                                         f"available ({fleet_text} - {reserve} reserve)"))
             start, peak = None, 0
     return out

@@ -1,0 +1,48 @@
+"""The service a day's conditions allow: the timetable, thinned when too few trains are fit for service.
+
+Standard response (docs/operations.md): when the trains fit for service (fleet × availability) cannot
+cover the timetable's peak, the service pattern thins — the timetable is rebuilt from its pattern at
+the headways the available trains allow, with the day's running times; a timetable without a known
+pattern drops its last trains to pull out (the peak extras).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..conditions import Conditions
+from ..network import Line
+from ..rollingstock import TrainSpec
+from ..timetable.build import build_timetable
+from ..timetable.model import Timetable
+from ..timetable.pattern import ServicePattern
+
+__all__ = ["trains_needed", "service_for"]
+
+
+def trains_needed(timetable: Timetable) -> int:
+    """Most trains out of the depot at once [1]."""
+    moments = sorted({a for b in timetable.blocks() for a, _ in timetable.out_intervals(b)})
+    return max(timetable.trains_in_service(moments), default=0)
+
+
+def service_for(line: Line, train: TrainSpec, timetable: Timetable, conditions: Conditions,
+                pattern: ServicePattern | None = None) -> tuple[Timetable, str]:
+    """The timetable to run in ``conditions``, and a one-line note of what was done."""
+    fit = conditions.trains_available(line.operations.fleet)
+    needed = trains_needed(timetable)
+    if fit >= needed:
+        return timetable, f"{fit} trains fit for service, {needed} needed: timetable as planned"
+    if pattern is not None:
+        thinned = dataclasses.replace(pattern, reserve_trains=0)
+        rebuilt = build_timetable(line, train, thinned, conditions=conditions, thin=True)
+        return (dataclasses.replace(rebuilt, name=f"{timetable.name} (thinned for {conditions.name})"),
+                f"{fit} trains fit for service, {needed} needed: pattern {pattern.name} rebuilt with "
+                f"{trains_needed(rebuilt)} trains")
+    keep = sorted(timetable.blocks())[:fit]
+    trips = tuple(t for t in timetable.trips if t.block_id in keep)
+    ops = tuple(e for e in timetable.operations if e.block_id in keep)
+    return (dataclasses.replace(timetable, trips=trips, operations=ops,
+                                name=f"{timetable.name} (thinned for {conditions.name})"),
+            f"{fit} trains fit for service, {needed} needed: the last {needed - fit} trains to pull out "
+            f"are not run")
