@@ -16,7 +16,7 @@ REQUIRED = ("passengers_generated", "passengers_completed", "mean_wait_s", "p95_
 def test_default_run_prints_a_kpi_summary(capsys):
     assert main(["simulate"]) == 0
     out = capsys.readouterr().out
-    assert "92,000 passengers/day, seed 1" in out
+    assert "92,000 passengers/day, normal, seed 1" in out
     for label in ("trips run / planned", "wait: mean / 95th percentile", "max load factor",
                   "departures within 1 / 3 min of plan", "denied boardings"):
         assert label in out
@@ -30,8 +30,8 @@ def test_json_and_out_folder(tmp_path, capsys):
     k = report["kpis"]
     assert all(name in k for name in REQUIRED)
     assert 20_000 < k["passengers_generated"] < 30_000 and k["trips_run"] == k["trips_planned"] == 310
-    assert sorted(p.name for p in out.iterdir()) == ["events.csv", "kpis.json", "loads.png", "marey.png",
-                                                     "passengers.csv", "run.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["cancelled.csv", "events.csv", "faults.csv", "kpis.json",
+                                                     "loads.png", "marey.png", "passengers.csv", "run.json"]
     assert json.loads((out / "kpis.json").read_text()) == k
     run = json.loads((out / "run.json").read_text())
     assert run["seed"] == 4 and run["lrt_version"] and len(run["inputs"]["timetable"]) == 64

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
-from .common import add_line_options, emit_json, load_line_and_train, number
+from .common import add_line_options, add_weather_option, emit_json, load_conditions, load_line_and_train, number
 
 HELP = "simulate an operating day (trains and passengers) and report its KPIs"
 
@@ -30,8 +30,11 @@ def add_parser(sub) -> None:
                    help="let trains leave intermediate stations ahead of the timetable")
     p.add_argument("--headway-holding", action="store_true",
                    help="also hold trains at stations for even headways (80 %% of the planned headway)")
+    add_weather_option(p)
+    p.add_argument("--faults", type=Path, metavar="FILE",
+                   help="scripted faults (scenarios/disruptions/*.toml), on top of the weather's random ones")
     p.add_argument("--out", type=Path, metavar="DIR",
-                   help="write events.csv, passengers.csv, kpis.json, run.json, marey.png, loads.png")
+                   help="write events.csv, passengers.csv, faults.csv, kpis.json, run.json, marey.png, loads.png")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(run=run)
 
@@ -55,10 +58,12 @@ def _check_out_dir(path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..io.faults import read_faults
     from ..io.timetable import read_timetable
     from ..paths import shipped_rolling_stock, shipped_timetable
     from ..sim import Scenario, SimOptions, simulate
     from ..sim.records import file_digest
+    from ..sim.service import service_for
     from .demand import load_demand
 
     number("--daily", args.daily, positive=True)
@@ -68,32 +73,44 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         _check_out_dir(args.out)
     line, train = load_line_and_train(args)
+    conditions = load_conditions(args, line)
     tt_path = args.timetable or shipped_timetable("weekday")
-    timetable = read_timetable(tt_path, line)
+    planned = read_timetable(tt_path, line)
+    timetable, service_note = service_for(line, train, planned, conditions, _pattern_of(planned, line))
+    faults = read_faults(args.faults, line, set(timetable.blocks())) if args.faults is not None else ()
     day = args.day or ("weekend" if "weekend" in timetable.service_id else "weekday")
-    demand = load_demand(args, line, daily=args.daily, day=day)
+    demand = load_demand(args, line, daily=args.daily, day=day, demand_factor=conditions.demand_factor)
     options = SimOptions(variability=not args.no_variability, headway_holding=args.headway_holding,
                          hold_station_departures=not args.no_timetable_holding, load_standard=load_standard)
     sources = {"network": file_digest(Path(line.source)),
                "rolling_stock": file_digest(args.rolling_stock or shipped_rolling_stock()),
                "timetable": file_digest(tt_path)}
-    if args.od is not None:
-        sources["od"] = file_digest(args.od)
-    scenario = Scenario(name=f"{timetable.name}, {demand.label}", line=line, train=train, timetable=timetable,
-                        demand=demand, options=options, sources=sources)
+    for name, path in (("od", args.od), ("faults", args.faults), ("weather", Path(conditions.source))):
+        if path is not None:
+            sources[name] = file_digest(path)
+    scenario = Scenario(name=f"{timetable.name}, {demand.label}, {conditions.name}", line=line, train=train,
+                        timetable=timetable, conditions=conditions, demand=demand, options=options, faults=faults,
+                        sources=sources)
     started = time.perf_counter()
     result = simulate(scenario, args.seed)
     elapsed = time.perf_counter() - started
     from ..kpis import compute_kpis, kpi_table_text
 
     kpis = compute_kpis(result, scenario)
+    kpis["trips_in_timetable"] = len(planned.trips)
+    kpis["trips_cancelled"] = len(result.cancelled)
+    kpis["faults"] = len(result.faults)
     if args.out is not None:
-        write_outputs(args.out, scenario, result, kpis, {"command": ["lrt", *sys.argv[1:]], "elapsed_s": elapsed})
+        write_outputs(args.out, scenario, result, kpis, {"command": ["lrt", *sys.argv[1:]], "elapsed_s": elapsed,
+                                                         "service": service_note})
     if args.format == "json":
         emit_json({"seed": args.seed, "kpis": kpis})
     else:
         print(f"{scenario.name}, seed {args.seed} ({elapsed:.2f} s)")
+        if timetable is not planned:
+            print(f"service thinned: {service_note}")
         print(kpi_table_text(kpis))
+        print(_fault_text(result, len(planned.trips)))
         if args.out is not None:
             print(f"written to {args.out}")
     return 0
@@ -109,9 +126,39 @@ def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> No
         result.events_frame().to_csv(tmp / "events.csv", index=False, float_format="%.1f")
         result.passengers_frame().to_csv(tmp / "passengers.csv", index=False, float_format="%.1f")
         (tmp / "kpis.json").write_text(json.dumps(kpis, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        run = {**result.metadata, **extra, "trips_planned": result.trips_planned, "trips_run": result.trips_run}
+        run = {**result.metadata, **extra, "trips_planned": result.trips_planned, "trips_run": result.trips_run,
+               "trips_cancelled": len(result.cancelled)}
         (tmp / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False, default=str) + "\n",
                                       encoding="utf-8")
         plot_marey(scenario.line, scenario.timetable, tmp / "marey.png", actual=result.actual_trips(),
                    title=f"{scenario.name}: planned (dashed) and simulated (solid), seed {result.seed}")
         plot_load_heatmap(result, scenario, tmp / "loads.png")
+        import pandas as pd
+
+        columns = ["fault_id", "kind", "source", "start_s", "duration_s", "train", "station", "section", "description",
+                   "response"]
+        pd.DataFrame(list(result.faults), columns=columns).to_csv(tmp / "faults.csv", index=False)
+        pd.DataFrame(list(result.cancelled), columns=["trip_id", "train", "reason"]).to_csv(tmp / "cancelled.csv",
+                                                                                            index=False)
+
+
+def _pattern_of(timetable, line):
+    """The service pattern a shipped timetable was built from (to thin it), if it can be found."""
+    from ..io.pattern import read_pattern
+    from ..paths import shipped
+
+    name = timetable.notes.get("pattern_file", "")
+    path = shipped("timetables", "patterns", name) if name else None
+    return read_pattern(path, line) if path is not None and path.is_file() else None
+
+
+def _fault_text(result, planned: int) -> str:
+    from ..units import format_clock
+
+    lines = ["Faults", f"  {'faults / trips cancelled':<43}{len(result.faults)} / {len(result.cancelled)}"
+             f" (timetable {planned} trips, run {result.trips_run})"]
+    for f in result.faults[:12]:
+        lines.append(f"  {format_clock(f['start_s'])[:5]}  {f['description']}: {f['response']}")
+    if len(result.faults) > 12:
+        lines.append(f"  ... {len(result.faults) - 12} more in faults.csv (--out)")
+    return "\n".join(lines)

@@ -26,6 +26,8 @@ from ..runtime import run_profile
 from ..timetable.model import Trip
 from .controller import Controller, Regulation, StopContext
 from .dwell import DwellModel
+from .faults import Fault, FaultBook
+from .service import trains_needed
 from .passengers import PassengerBook
 from .records import SimulationResult
 from .scenario import Scenario
@@ -81,7 +83,7 @@ def make_plan(scenario: Scenario) -> Plan:
 class _Train:
     """Mutable state of one train during a run."""
 
-    __slots__ = ("block", "onboard", "platform", "ready_s", "at")
+    __slots__ = ("block", "onboard", "platform", "ready_s", "at", "fault")
 
     def __init__(self, block: str) -> None:
         self.block = block
@@ -89,13 +91,14 @@ class _Train:
         self.platform = None  # (resource, request) held
         self.ready_s = 0.0
         self.at = None  # station code where the train stands
+        self.fault = ""  # the fault behind this train's current delay
 
 
 class _Run:
     """One simulation run (SimPy environment, resources, records)."""
 
     def __init__(self, scenario: Scenario, plan: Plan, book: PassengerBook | None, rng: np.random.Generator,
-                 controller: Controller) -> None:
+                 controller: Controller, faults: FaultBook) -> None:
         self.s = scenario
         self.plan = plan
         self.book = book
@@ -108,8 +111,8 @@ class _Run:
         self.platforms = {}
         for code in line.codes:
             term = line.terminal(code)
-            if term is not None:
-                self.platforms[code] = simpy.Resource(self.env, capacity=term.platform_tracks)
+            if term is not None:  # a failed crossover takes a track out of use ahead of waiting trains
+                self.platforms[code] = simpy.PriorityResource(self.env, capacity=term.platform_tracks)
             else:
                 for d in ("up", "down"):
                     self.platforms[(code, d)] = simpy.Resource(self.env, capacity=1)
@@ -127,6 +130,15 @@ class _Run:
         self.pull_in_from = {e.from_trip for e in tt.operations if e.event == "pull_in"}
         self.trip_no = {t.trip_id: i for i, t in enumerate(tt.trips)}
         self.planned_headway = _planned_headways(tt.trips)
+        self.faults = faults
+        self.fault_of: dict[str, str] = {}  # block -> fault behind its delay (for knock-on causes)
+        self.closed: dict[frozenset, tuple[float, str]] = {}  # power-rail sections: until, fault label
+        self.depot_closed: tuple[float, str] = (-math.inf, "")
+        self.switch_failed: dict[int, tuple[float, str]] = {}  # terminus -> until, fault label
+        self.cancelled: list[tuple[str, str, str]] = []
+        self.reserves = max(scenario.conditions.trains_available(line.operations.fleet) - trains_needed(tt), 0)
+        for f in faults.timed("switch") + faults.timed("power_rail"):
+            self.env.process(self._timed_fault(f))
 
     # -- helpers -----------------------------------------------------------------------------------
     def _platform(self, code: int, direction: str):
@@ -186,28 +198,69 @@ class _Run:
     def train(self, block: str, trips: list[Trip]):
         env = self.env
         t = _Train(block)
-        for k, trip in enumerate(trips):
+        k = 0
+        while k < len(trips):
+            trip = trips[k]
             if k == 0 or trip.trip_id in self.pull_out_to or t.at != trip.origin:
-                yield from self._pull_out(t, trip)
-            yield from self._trip(t, trip)
-            nxt = trips[k + 1] if k + 1 < len(trips) else None
+                ok = yield from self._pull_out(t, trip)
+                if not ok:
+                    k = self._cancel(trips, k, self._next_pull_out(trips, k), "pull-out failed, no reserve")
+                    continue
+            withdrawn = yield from self._trip(t, trip)
+            if withdrawn:
+                t = _Train(block)  # a reserve, if any, takes over from the depot's terminus
+                resume = self._next_from_depot(trips, k) if self.reserves > 0 else len(trips)
+                if resume < len(trips):
+                    self.reserves -= 1
+                k = self._cancel(trips, k + 1, resume, f"train withdrawn ({withdrawn})")
+                continue
+            k += 1
+            nxt = trips[k] if k < len(trips) else None
             if nxt is None or trip.trip_id in self.pull_in_from or nxt.origin != trip.destination:
                 yield env.timeout(self.opt.min_dwell_s)  # last passengers off, then to the depot
+                until, _ = self.depot_closed
+                if env.now < until:  # depot switch failure: the train waits on its platform
+                    yield env.timeout(until - env.now)
                 self._release(t)
                 code = trip.destination
                 if code in self.crossovers:
-                    req = self.crossovers[code].request()
-                    yield req
-                    env.process(self._occupy(self.crossovers[code], req, self.plan.terminal_out.get(code, 30.0)))
+                    extra = yield from self._cross(t, code, self.plan.terminal_out.get(code, 30.0))
+                    yield env.timeout(extra)
                 t.at = None
             else:
                 t.ready_s = env.now + self.opt.min_turnback_s
 
+    def _cancel(self, trips: list[Trip], start: int, stop: int, reason: str) -> int:
+        for trip in trips[start:stop]:
+            self.cancelled.append((trip.trip_id, trip.block_id, reason))
+        return stop
+
+    def _next_pull_out(self, trips: list[Trip], k: int) -> int:
+        return next((j for j in range(k + 1, len(trips)) if trips[j].trip_id in self.pull_out_to), len(trips))
+
+    def _next_from_depot(self, trips: list[Trip], k: int) -> int:
+        home = self.s.line.depot.station if self.s.line.depot else trips[0].origin
+        return next((j for j in range(k + 1, len(trips)) if trips[j].origin == home), len(trips))
+
     def _pull_out(self, t: _Train, trip: Trip):
+        """From the depot to the first platform; False when the train fails and no reserve can replace it."""
         env = self.env
         appear = trip.start_s - 60.0  # on the platform a minute before departure
         if appear > env.now:
             yield env.timeout(appear - env.now)
+        until, label = self.depot_closed
+        if env.now < until:  # depot switch failure: nothing leaves the depot
+            t.fault = label
+            yield env.timeout(until - env.now)
+        failed = self.faults.pull_out(t.block, env.now)
+        if failed is not None:
+            if self.reserves <= 0:
+                self.faults.record(failed, "no reserve fit: trips cancelled until the train's next pull-out")
+                return False
+            self.reserves -= 1
+            self.faults.record(failed, f"replaced by a reserve {self.opt.reserve_delay_s:.0f} s later")
+            t.fault = failed.label(self.s.line)
+            yield env.timeout(self.opt.reserve_delay_s)
         res = self._platform(trip.origin, trip.direction)
         req = res.request()
         self.holder[req] = t.block
@@ -215,8 +268,43 @@ class _Run:
         t.platform = (res, req)
         t.at = trip.origin
         t.ready_s = env.now
+        return True
+
+    def _cross(self, t: _Train, code: int, hold_s: float):
+        """Take the terminus crossover for a movement; with its switch failed the points are set and locked by
+        hand first.  Returns the extra time this costs the train [s]."""
+        req = self.crossovers[code].request()
+        yield req
+        until, label = self.switch_failed.get(code, (-math.inf, ""))
+        extra = self.opt.manual_points_s if self.env.now < until else 0.0
+        if extra:
+            t.fault = label
+        self.env.process(self._occupy(self.crossovers[code], req, hold_s + extra))
+        return extra
+
+    def _timed_fault(self, f: Fault):
+        """A switch failure or power-rail icing, from its start to its repair."""
+        env = self.env
+        yield env.timeout(max(f.start_s - env.now, 0.0))
+        label = f.label(self.s.line)
+        if f.kind == "power_rail":
+            self.closed[frozenset(f.section)] = (f.end_s, label)
+            self.faults.record(f, "section out of service; trains wait at the station before it")
+        elif f.station == 0 or f.station not in self.platforms:
+            self.depot_closed = (f.end_s, label)
+            self.faults.record(f, "pull-outs and pull-ins wait for the repair")
+        else:
+            res = self.platforms[f.station]
+            req = res.request(priority=-1)
+            self.holder[req] = label
+            self.switch_failed[f.station] = (f.end_s, label)
+            self.faults.record(f, "turnback on one platform, points set by hand, until repaired")
+            yield req
+            yield env.timeout(max(f.end_s - env.now, 0.0))
+            res.release(req)
 
     def _trip(self, t: _Train, trip: Trip):
+        """Run one trip; returns '' or, when the train failed and was withdrawn, the fault's label."""
         env = self.env
         book = self.book
         n = len(trip.stops)
@@ -224,28 +312,53 @@ class _Run:
         direction = trip.direction
         for i, code in enumerate(trip.stops):
             planned_arr, planned_dep = trip.arrival_s[i], trip.departure_s[i]
-            cause = ""
+            causes = []
+            failed = None
             if i > 0:
                 late = env.now - trip.departure_s[i - 1] > 10.0
                 r = self._run_time(direction, trip.stops[i - 1], code, late, int(t.onboard.size))
-                wait, holder = yield from self._approach(t, trip, i, r)
+                failed = self.faults.train_failure(t.block, env.now, r)
+                wait, holder = yield from self._approach(t, trip, i, r, failed)
+                if failed is not None:
+                    t.fault = failed[0].label(self.s.line)
+                    causes.append(f"{t.fault} ({failed[0].duration_s:.0f} s)")
                 if wait > 0.5:
-                    cause = f"following {holder} ({wait:.0f} s)"
+                    behind = self.fault_of.get(holder, "")
+                    causes.append(f"following {holder} ({wait:.0f} s)" + (f" <- {behind}" if behind else ""))
+                    t.fault = behind or t.fault
             arrival = env.now
             t.at = code
             alighted = boarded_n = denied = 0
             idx = self.index[code]
             if book is not None:
                 t.onboard, alighted = book.alight(t.onboard, idx, arrival)
+            if failed is not None and i < n - 1:  # withdrawn: everyone off to wait for the next train
+                if book is not None and t.onboard.size:
+                    alighted += int(t.onboard.size)
+                    book.requeue(t.onboard, idx, direction)
+                    t.onboard = t.onboard[:0]
+                yield env.timeout(self.opt.min_dwell_s)
+                self._release(t)
+                self.faults.record(failed[0], f"stopped {failed[0].duration_s:.0f} s, detrained at "
+                                              f"{self.s.line.station(code).name_en}, withdrawn to the depot")
+                self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival,
+                                    env.now, 0, 0, alighted, 0, env.now - arrival, "; ".join(causes)))
+                self.cancelled.append((trip.trip_id, t.block, f"withdrawn at {code} ({t.fault})"))
+                t.at = None
+                return t.fault
             if i == n - 1:
                 if book is not None and t.onboard.size:
                     book.stranded[t.onboard] = True
                     book.alight_s[t.onboard] = arrival
                     t.onboard = t.onboard[:0]
                 self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival,
-                                    arrival, 0, 0, alighted, 0, 0.0, cause))
+                                    arrival, 0, 0, alighted, 0, 0.0, "; ".join(causes)))
                 self.trips_run.add(trip.trip_id)
-                return
+                if failed is not None:  # reached the terminus, then withdrawn
+                    self.faults.record(failed[0], f"stopped {failed[0].duration_s:.0f} s, reached the terminus, "
+                                                  f"withdrawn to the depot")
+                    return t.fault
+                return ""
             # departure: boarding, dwell, regulation
             ready = max(arrival, t.ready_s) if i == 0 else arrival
             board_at = max(ready, planned_dep) if i == 0 and self.opt.hold_terminal_departures else ready
@@ -258,7 +371,13 @@ class _Run:
             dwell = max(dwell, self.opt.min_dwell_s)
             delay = self._primary_delay()
             if delay > 0:
-                cause = (cause + "; " if cause else "") + f"primary delay ({delay:.0f} s)"
+                causes.append(f"primary delay ({delay:.0f} s)")
+            door = self.faults.door(t.block, code, env.now)
+            if door is not None:
+                delay += door.duration_s
+                t.fault = door.label(self.s.line)
+                causes.append(f"{t.fault} ({door.duration_s:.0f} s)")
+                self.faults.record(door, f"dwell +{door.duration_s:.0f} s")
             earliest = (arrival if i > 0 else ready) + dwell + delay
             ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
                               now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
@@ -268,17 +387,34 @@ class _Run:
             if departure > env.now:
                 yield env.timeout(departure - env.now)
             if i == 0 and code in self.crossovers:
-                req = self.crossovers[code].request()
-                yield req
-                env.process(self._occupy(self.crossovers[code], req, self.plan.terminal_out.get(code, 30.0)))
+                extra = yield from self._cross(t, code, self.plan.terminal_out.get(code, 30.0))
+                if extra:
+                    causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
+                    yield env.timeout(extra)
                 departure = env.now
+            if i + 1 < n:  # power-rail icing ahead: wait here, holding the platform
+                until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
+                if env.now < until:
+                    causes.append(f"{label} ({until - env.now:.0f} s)")
+                    t.fault = label
+                    yield env.timeout(until - env.now)
+                    departure = env.now
             self._release(t)
             self.last_departure[(code, direction)] = departure
+            if departure - planned_dep <= 60.0:
+                t.fault = ""  # back on time: later delays are not this fault's
+            self.fault_of[t.block] = t.fault
             self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival,
-                                departure, int(t.onboard.size), boarded_n, alighted, denied, departure - arrival, cause))
+                                departure, int(t.onboard.size), boarded_n, alighted, denied, departure - arrival,
+                                "; ".join(causes)))
+        return ""
 
-    def _approach(self, t: _Train, trip: Trip, i: int, run_s: float):
-        """Run to stop i; ask for its platform a close-in time before arriving; return (wait, train waited for)."""
+    def _approach(self, t: _Train, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None = None):
+        """Run to stop i; ask for its platform a close-in time before arriving; return (wait, train waited for).
+
+        A train that fails on the way claims the platform ahead at once (nothing passes it under moving
+        block), stands for the fault's duration, then limps on.
+        """
         env = self.env
         code, direction = trip.stops[i], trip.direction
         start = env.now
@@ -287,6 +423,9 @@ class _Run:
         lead = min(lead, run_s)
         seg = (direction, trip.stops[i - 1], code)
         t_req = max(start + run_s - lead, self.last_request.get(seg, -math.inf))  # no overtaking
+        if failed is not None:
+            t_req = max(min(t_req, start + failed[1]), self.last_request.get(seg, -math.inf))
+            run_s += failed[0].duration_s
         self.last_request[seg] = t_req
         if t_req > env.now:
             yield env.timeout(t_req - env.now)
@@ -296,11 +435,10 @@ class _Run:
         self.holder[req] = t.block
         yield req
         granted = env.now
+        extra = 0.0
         if terminal:
-            xreq = self.crossovers[code].request()
-            yield xreq
-            env.process(self._occupy(self.crossovers[code], xreq, self.plan.terminal_in[code][1]))
-        arrival = max(start + run_s, env.now + lead)
+            extra = yield from self._cross(t, code, self.plan.terminal_in[code][1])
+        arrival = max(start + run_s, env.now + lead) + extra
         t.platform = (res, req)
         if arrival > env.now:
             yield env.timeout(arrival - env.now)
@@ -330,7 +468,8 @@ def simulate(scenario: Scenario, seed: int, *, controller: Controller | None = N
     scenario : Scenario
         Line, train, timetable, conditions, demand and rules.
     seed : int
-        Seeds one ``numpy.random.SeedSequence``: child 0 draws the passengers, child 1 the operations.
+        Seeds one ``numpy.random.SeedSequence``: child 0 draws the passengers, child 1 the operations,
+        child 2 the faults (so the same seed gives the same faults whatever the demand).
     controller : Controller, optional
         Decides departures at each stop (default: :class:`Regulation` from the scenario's options).
     plan : Plan, optional
@@ -339,16 +478,20 @@ def simulate(scenario: Scenario, seed: int, *, controller: Controller | None = N
         Use these passengers instead of drawing them from the scenario's demand.
     """
     seq = np.random.SeedSequence(seed)
-    demand_seq, ops_seq = seq.spawn(2)
+    demand_seq, ops_seq, fault_seq = seq.spawn(3)
     plan = plan or make_plan(scenario)
     if passengers is None and scenario.demand is not None:
         passengers = arrivals(scenario.demand, np.random.default_rng(demand_seq))
     book = PassengerBook(passengers, len(scenario.line.codes)) if passengers is not None else None
     if book is not None and scenario.demand is not None and tuple(scenario.demand.codes) != scenario.line.codes:
         raise ValueError("the demand's stations are not the line's")
-    run = _Run(scenario, plan, book, np.random.default_rng(ops_seq), controller or Regulation(scenario.options))
+    faults = FaultBook(list(scenario.faults), scenario.conditions, scenario.line, np.random.default_rng(fault_seq))
+    run = _Run(scenario, plan, book, np.random.default_rng(ops_seq), controller or Regulation(scenario.options),
+               faults)
     for block, trips in scenario.timetable.blocks().items():
         run.env.process(run.train(block, trips))
     run.env.run()
-    return SimulationResult.collect(scenario, seed, run.events, book, run.trips_run)
+    faults.close()
+    return SimulationResult.collect(scenario, seed, run.events, book, run.trips_run, faults=faults.log,
+                                    cancelled=run.cancelled, reserves_left=run.reserves)
 

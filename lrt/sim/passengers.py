@@ -44,6 +44,8 @@ class PassengerBook:
                 self.queues[(s, direction)] = idx
                 self.queue_times[(s, direction)] = self.arrival_s[idx]
                 self.heads[(s, direction)] = 0
+        self.requeued: dict[tuple[int, str], np.ndarray] = {}  # detrained passengers, first in line
+        self.detrained = np.zeros(n, dtype=np.int32)
 
     def waiting(self, station: int, direction: str, t: float) -> int:
         """Passengers on the platform at time t [1]."""
@@ -53,20 +55,41 @@ class PassengerBook:
     def board(self, station: int, direction: str, t: float, room: int, trip: int) -> tuple[np.ndarray, int]:
         """Board up to ``room`` of the passengers who have arrived by t; the rest are left behind.
 
-        Returns the boarded indices and the number denied boarding.
+        Detrained passengers (see :meth:`requeue`) board first.  Returns the boarded indices and the
+        number denied boarding.
         """
         key = (station, direction)
+        room = max(room, 0)
+        taken, denied = np.empty(0, dtype=np.int64), 0
+        first = self.requeued.get(key)
+        if first is not None and first.size:
+            taken, rest = first[:room], first[room:]
+            self.left_behind[rest] += 1
+            self.requeued[key] = rest
+            room -= taken.size
+            denied += int(rest.size)
         head = self.heads[key]
         arrived = int(np.searchsorted(self.queue_times[key], t, side="right"))
-        n = min(max(room, 0), arrived - head)
+        n = min(room, arrived - head)
         boarded = self.queues[key][head:head + n]
+        if taken.size:
+            boarded = np.concatenate((taken, boarded))
         self.board_s[boarded] = t
         self.trip[boarded] = trip
-        denied = arrived - head - n
-        if denied:
+        if arrived - head - n:
             self.left_behind[self.queues[key][head + n:arrived]] += 1
+            denied += arrived - head - n
         self.heads[key] = head + n
         return boarded, denied
+
+    def requeue(self, ids: np.ndarray, station: int, direction: str) -> None:
+        """Detrained passengers wait again on this platform, ahead of those who arrived after them."""
+        self.board_s[ids] = NOT_YET
+        self.trip[ids] = -1
+        self.detrained[ids] += 1
+        key = (station, direction)
+        old = self.requeued.get(key)
+        self.requeued[key] = ids.copy() if old is None else np.concatenate((old, ids))
 
     def alight(self, onboard: np.ndarray, station: int, t: float) -> tuple[np.ndarray, int]:
         """Passengers of ``onboard`` whose destination is ``station`` leave; returns those staying and the count."""
@@ -80,4 +103,5 @@ class PassengerBook:
         return onboard, n
 
     def still_waiting(self) -> int:
-        return int(sum(len(q) - self.heads[k] for k, q in self.queues.items()))
+        return int(sum(len(q) - self.heads[k] for k, q in self.queues.items())
+                   + sum(a.size for a in self.requeued.values()))

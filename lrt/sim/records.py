@@ -22,7 +22,7 @@ EVENT_COLUMNS = ("train", "trip_id", "direction", "stop_sequence", "station", "p
 """One row per train call: times in s of the service day; load on departure; ``cause`` of extra delay."""
 
 PASSENGER_COLUMNS = ("arrival_s", "origin", "destination", "board_s", "alight_s", "left_behind", "trip",
-                     "stranded")
+                     "stranded", "detrained")
 """One row per passenger: station codes; ``board_s``/``alight_s`` are inf if it never happened; ``trip`` is
 the trip id boarded ('' if none); ``left_behind`` counts trains that were full when it wanted to board."""
 
@@ -58,9 +58,12 @@ class SimulationResult:
     trips_planned: int
     trips_run: int
     metadata: dict = field(default_factory=dict)
+    faults: tuple = ()
+    cancelled: tuple = ()
 
     @classmethod
-    def collect(cls, scenario, seed: int, rows: list[tuple], book: PassengerBook | None, trips_run) -> "SimulationResult":
+    def collect(cls, scenario, seed: int, rows: list[tuple], book: PassengerBook | None, trips_run, *,
+                faults=(), cancelled=(), reserves_left: int = 0) -> "SimulationResult":
         rows = sorted(rows, key=lambda r: (r[7], r[8], r[0], r[3]))  # by arrival, then departure
         cols = list(zip(*rows)) if rows else [[] for _ in EVENT_COLUMNS]
         kinds = (object, object, object, np.int32, np.int32, float, float, float, float, np.int32, np.int32,
@@ -73,14 +76,16 @@ class SimulationResult:
             passengers = {"arrival_s": book.arrival_s, "origin": codes[book.origin],
                           "destination": codes[book.destination], "board_s": book.board_s,
                           "alight_s": book.alight_s, "left_behind": book.left_behind,
-                          "trip": trip_ids[book.trip], "stranded": book.stranded}
+                          "trip": trip_ids[book.trip], "stranded": book.stranded, "detrained": book.detrained}
         opt = scenario.options
         metadata = {"seed": seed, "lrt_version": __version__, "scenario": scenario.name,
                     "line": scenario.line.name, "train": scenario.train.name, "timetable": scenario.timetable.name,
                     "conditions": scenario.conditions.name, "inputs": dict(scenario.sources),
+                    "reserves_left": reserves_left,
                     "options": {k: getattr(opt, k) for k in opt.__dataclass_fields__}}
         return cls(seed=seed, events=events, passengers=passengers, trips_planned=len(scenario.timetable.trips),
-                   trips_run=len(trips_run), metadata=metadata)
+                   trips_run=len(trips_run), metadata=metadata, faults=tuple(faults),
+                   cancelled=tuple({"trip_id": a, "train": b, "reason": c} for a, b, c in cancelled))
 
     # passenger accounting: generated = completed + stranded + waiting + on board
     @property

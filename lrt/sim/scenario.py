@@ -46,6 +46,10 @@ class SimOptions:
         Shortest layover of a late train at a terminus [s].
     min_dwell_s, busiest_door_factor : float
         Door and platform-door cycle [s]; passengers at the busiest door over the average [1].
+    reserve_delay_s : float
+        Time to get a reserve train out when a train fails its pull-out [s] [E].
+    manual_points_s : float
+        With a terminus switch failed, time to set and lock the points by hand for each movement [s] [E].
     """
 
     variability: bool = True
@@ -62,6 +66,8 @@ class SimOptions:
     min_turnback_s: float = 120.0
     min_dwell_s: float = 20.0
     busiest_door_factor: float = 1.4
+    reserve_delay_s: float = 600.0
+    manual_points_s: float = 180.0
 
     def __post_init__(self) -> None:
         for name in ("run_time_cv", "dwell_cv", "primary_delay_share", "primary_delay_mean_s", "min_turnback_s",
@@ -88,7 +94,8 @@ class SimOptions:
 class Scenario:
     """Everything a run reads: the line, the train, the timetable, the weather, the demand and the rules.
 
-    ``demand`` may be None (trains only).  ``sources`` maps input names to file digests for the run record.
+    ``demand`` may be None (trains only); ``faults`` are scripted faults (the conditions add random ones).
+    ``sources`` maps input names to file digests for the run record.
     """
 
     name: str = "scenario"
@@ -98,4 +105,5 @@ class Scenario:
     conditions: Conditions = Conditions()
     demand: Demand | None = None
     options: SimOptions = SimOptions()
+    faults: tuple = ()
     sources: dict = field(default_factory=dict, compare=False)

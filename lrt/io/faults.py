@@ -1,0 +1,78 @@
+"""Read scripted faults (``scenarios/disruptions/*.toml``) into :class:`~lrt.sim.faults.Fault` objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..network import Line
+from ..sim.faults import KINDS, Fault
+from ..units import parse_clock
+from .files import Doc, read_toml
+
+__all__ = ["read_faults"]
+
+SCHEMA_VERSION = 1
+
+
+def read_faults(path: Path, line: Line, trains: set[str] | None = None) -> tuple[Fault, ...]:
+    """Read a disruption file; stations by code or name, trains (blocks) checked against ``trains``."""
+    doc = read_toml(Path(path))
+    version = doc.integer("schema_version")
+    if version != SCHEMA_VERSION:
+        raise doc.error("schema_version", str(version), str(SCHEMA_VERSION))
+    out = []
+    for i, f in enumerate(doc.tables("faults"), start=1):
+        kind = f.string("kind")
+        if kind not in KINDS:
+            raise f.error("kind", repr(kind), f"one of {', '.join(KINDS)}")
+        start = _clock(f, "time")
+        if f.has("end"):
+            end = _clock(f, "end")
+            if end <= start:
+                raise f.error("end", f.data["end"], f"a time after {f.data['time']}")
+            duration = end - start
+        else:
+            duration = f.quantity("duration", "time", 0.0 if kind == "pull_out" else None, minimum=0)
+        train = ""
+        if kind in ("door", "train", "pull_out"):
+            train = f.string("train")
+            if trains is not None and train not in trains:
+                raise f.error("train", repr(train), f"a train (block) of the timetable: {', '.join(sorted(trains))}")
+        station = section = None
+        if kind == "door" and f.has("station"):
+            station = _station(f, "station", f.data["station"], line)
+        if kind == "switch":
+            raw = f.data.get("station")
+            station = 0 if raw == "depot" else _station(f, "station", raw, line)
+            if station and line.terminal(station) is None:
+                raise f.error("station", repr(raw), "a terminus (" + " or ".join(
+                    line.station(t.station).name_en for t in line.terminals) + ') or "depot"')
+        if kind == "power_rail":
+            raw = f.data.get("section")
+            if not isinstance(raw, list) or len(raw) != 2:
+                raise f.error("section", repr(raw), "two adjacent stations, e.g. [112, 113]")
+            a, b = (_station(f, "section", x, line) for x in raw)
+            if abs(line.index(a) - line.index(b)) != 1:
+                raise f.error("section", repr(raw), "two adjacent stations")
+            section = (a, b)
+        out.append(Fault(fault_id=f"F{i:02d}", kind=kind, start_s=start, duration_s=duration, train=train,
+                         station=station, section=section, source="scripted", note=f.string("note", "")))
+    return tuple(out)
+
+
+def _clock(f: Doc, key: str) -> float:
+    raw = f.string(key)
+    try:
+        return parse_clock(raw)
+    except ValueError:
+        raise f.error(key, repr(raw), "a time HH:MM or HH:MM:SS") from None
+
+
+def _station(f: Doc, key: str, raw, line: Line) -> int:
+    try:
+        return line.station(raw if isinstance(raw, int) else str(raw)).code
+    except KeyError:
+        raise f.error(key, f"unknown station {raw!r}", f"a station of {line.name} (code or name)") from None
+    except TypeError:
+        raise f.error(key, repr(raw), "a station code or name") from None

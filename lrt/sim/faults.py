@@ -1,0 +1,165 @@
+"""Faults: scripted in a scenario file or drawn from the conditions' failure processes, and their log.
+
+Standard responses (docs/operations.md), applied by the engine:
+
+- ``door``: the train's dwell at that stop grows by the fault's duration.
+- ``switch`` at a terminus: until repaired one platform track is out of use and every movement over the
+  crossover waits for the points to be set and locked by hand (``manual_points_s``), so turnbacks take
+  longer; at the depot: pull-outs and pull-ins wait.
+- ``train``: the train stops where it is for the duration (followers stop behind it under moving
+  block), limps to the next station, detrains everyone there (they wait for the next train) and is
+  withdrawn to the depot; a reserve, when one is fit, takes over the train's next trip from the depot's
+  terminus; trips in between, or all of them without a reserve, are cancelled.
+- ``power_rail``: a section between two stations is out of service; trains wait at the station before
+  it, and the trains behind them queue.
+- ``pull_out``: the train fails its checks; a reserve replaces it after ``reserve_delay_s`` when one is
+  fit, otherwise its trips until its next pull-out are cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..conditions import Conditions
+from ..network import Line
+
+__all__ = ["Fault", "KINDS", "random_faults", "FaultBook", "SERVICE_HOURS"]
+
+KINDS = ("door", "switch", "train", "power_rail", "pull_out")
+SERVICE_HOURS = (6 * 3600.0, 24 * 3600.0)
+"""Window in which time-based failures (switch, power rail) are drawn [s]."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fault:
+    """One fault. ``train`` is a block id; ``station`` a station code (``0`` = the depot for a switch);
+    ``section`` two adjacent station codes (power rail)."""
+
+    fault_id: str
+    kind: str
+    start_s: float
+    duration_s: float
+    train: str = ""
+    station: int | None = None
+    section: tuple[int, int] | None = None
+    source: str = "scripted"
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"fault kind {self.kind!r} is not one of {KINDS}")
+        if self.start_s < 0 or self.duration_s < 0:
+            raise ValueError(f"fault {self.fault_id}: start and duration must be >= 0")
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+    def label(self, line: Line) -> str:
+        where = ""
+        if self.kind == "switch":
+            where = " at the depot" if self.station == 0 else f" at {line.station(self.station).name_en}"
+        elif self.kind == "power_rail" and self.section:
+            a, b = (line.station(c).name_en for c in self.section)
+            where = f" {a}-{b}"
+        elif self.station:
+            where = f" at {line.station(self.station).name_en}"
+        who = f" {self.train}" if self.train else ""
+        return f"{self.fault_id} {self.kind.replace('_', '-')}{who}{where}"
+
+
+def random_faults(conditions: Conditions, line: Line, rng: np.random.Generator, first_id: int = 1) -> list[Fault]:
+    """Switch failures and power-rail icing drawn for the day (Poisson counts, uniform times)."""
+    out: list[Fault] = []
+    start, end = SERVICE_HOURS
+    span_days = (end - start) / 86400.0
+    places = [t.station for t in line.terminals] + [0]
+    sections = list(zip(line.codes, line.codes[1:]))
+    n = first_id
+    for f in (conditions.failures.switch, conditions.failures.power_rail):
+        if f is None:
+            continue
+        for _ in range(int(rng.poisson(f.rate * span_days))):
+            t = float(rng.uniform(start, end))
+            if f.kind == "switch":
+                out.append(Fault(fault_id=f"F{n:02d}", kind="switch", start_s=t, duration_s=f.duration_s(rng),
+                                 station=int(places[rng.integers(len(places))]), source="random"))
+            else:
+                a, b = sections[int(rng.integers(len(sections)))]
+                out.append(Fault(fault_id=f"F{n:02d}", kind="power_rail", start_s=t, duration_s=f.duration_s(rng),
+                                 section=(int(a), int(b)), source="random"))
+            n += 1
+    return sorted(out, key=lambda f: f.start_s)
+
+
+class FaultBook:
+    """Faults during one run: the scripted ones still to happen, random draws per event, and the log."""
+
+    def __init__(self, scripted: list[Fault], conditions: Conditions, line: Line, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.failures = conditions.failures
+        self.line = line
+        timed = random_faults(conditions, line, rng, first_id=len(scripted) + 1)
+        self.faults: list[Fault] = sorted([*scripted, *timed], key=lambda f: f.start_s)
+        self.pending = {kind: [f for f in self.faults if f.kind == kind] for kind in ("door", "train", "pull_out")}
+        self.next_id = len(self.faults) + 1
+        self.log: list[dict] = []
+
+    def _new(self, kind: str, t: float, duration: float, **where) -> Fault:
+        f = Fault(fault_id=f"F{self.next_id:02d}", kind=kind, start_s=t, duration_s=duration, source="random", **where)
+        self.next_id += 1
+        self.faults.append(f)
+        return f
+
+    def _scripted(self, kind: str, block: str, now: float, station: int | None = None) -> Fault | None:
+        for f in self.pending[kind]:
+            if f.train == block and f.start_s <= now and (station is None or f.station in (None, station)):
+                self.pending[kind].remove(f)
+                return f
+        return None
+
+    def door(self, block: str, station: int, now: float) -> Fault | None:
+        """A door fault at this call, scripted or drawn."""
+        f = self._scripted("door", block, now, station)
+        p = self.failures.door
+        if f is None and p is not None and self.rng.random() < p.rate:
+            f = self._new("door", now, p.duration_s(self.rng), train=block, station=station)
+        return f
+
+    def train_failure(self, block: str, now: float, run_s: float) -> tuple[Fault, float] | None:
+        """A failure during a run starting now: the fault and how far into the run it happens [s]."""
+        f = self._scripted("train", block, now + run_s)
+        if f is not None:
+            return f, min(max(f.start_s - now, 0.0), run_s)
+        p = self.failures.train
+        if p is not None and self.rng.random() < p.rate * run_s / 3600.0:
+            at = float(self.rng.uniform(0, run_s))
+            return self._new("train", now + at, p.duration_s(self.rng), train=block), at
+        return None
+
+    def pull_out(self, block: str, now: float) -> Fault | None:
+        f = self._scripted("pull_out", block, now + 3600.0)
+        p = self.failures.pull_out
+        if f is None and p is not None and self.rng.random() < p.rate:
+            f = self._new("pull_out", now, 0.0, train=block)
+        return f
+
+    def close(self) -> None:
+        """Log the scripted faults that never found their train (cancelled, withdrawn, or not there)."""
+        for kind in ("door", "train", "pull_out"):
+            for f in self.pending[kind]:
+                self.record(f, f"did not happen: train {f.train} made no such call after that time")
+            self.pending[kind] = []
+        self.log.sort(key=lambda row: (row["start_s"], row["fault_id"]))
+
+    def timed(self, kind: str) -> list[Fault]:
+        return [f for f in self.faults if f.kind == kind]
+
+    def record(self, fault: Fault, response: str) -> None:
+        self.log.append({"fault_id": fault.fault_id, "kind": fault.kind, "source": fault.source,
+                         "start_s": round(fault.start_s, 1), "duration_s": round(fault.duration_s, 1),
+                         "train": fault.train, "station": fault.station if fault.station is not None else "",
+                         "section": "-".join(map(str, fault.section)) if fault.section else "",
+                         "description": fault.label(self.line), "response": response})
