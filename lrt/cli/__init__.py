@@ -16,7 +16,7 @@ from ..errors import LrtError
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = ["simulate", "runtime", "headway", "timetable", "demand"]
+COMMANDS = ["simulate", "runtime", "headway", "timetable", "demand", "compare"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,208 @@
+"""`lrt compare`: the statistics against hand arithmetic, the directions of the weather, the outputs."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lrt import cli
+from lrt.compare import (
+    KPIS,
+    Comparison,
+    comparison_seeds,
+    comparison_table_text,
+    kpi_rows,
+    mean_ci95,
+    t_975,
+    traction_energy_kwh,
+    train_hours,
+)
+from lrt.timetable.model import Timetable, Trip
+
+
+def lrt(argv: list[str]) -> int:
+    """``lrt`` as a user runs it, with ``compare`` registered for the call."""
+    with pytest.MonkeyPatch.context() as mp:
+        if "compare" not in cli.COMMANDS:
+            mp.setattr(cli, "COMMANDS", [*cli.COMMANDS, "compare"])
+        return cli.main(argv)
+
+
+# -- statistics --------------------------------------------------------------------------------------
+def test_t_interval_by_hand():
+    # mean 2.5; s² = (2.25 + 0.25 + 0.25 + 2.25)/3 = 5/3, s = 1.2910; t(0.975, 3) = 3.182;
+    # half-width = 3.182 · 1.2910 / √4 = 2.0540
+    mean, half = mean_ci95([1, 2, 3, 4])
+    assert mean == 2.5
+    assert half == pytest.approx(3.182 * math.sqrt(5 / 3) / 2, rel=1e-12)
+    assert half == pytest.approx(2.054, abs=5e-4)
+
+
+def test_t_quantiles_and_edge_cases():
+    assert t_975(1) == 12.706 and t_975(30) == 2.042 and t_975(31) == 1.96 == t_975(1000)
+    assert all(a > b for a, b in zip([t_975(d) for d in range(1, 31)], [t_975(d) for d in range(2, 32)]))
+    with pytest.raises(ValueError):
+        t_975(0)
+    assert mean_ci95([7.0]) == (7.0, None)              # one seed: no interval
+    assert mean_ci95([]) == (None, None)
+    assert mean_ci95([None, 3.0, 5.0]) == (4.0, pytest.approx(12.706 * math.sqrt(2) / math.sqrt(2)))
+    assert mean_ci95([4.0, 4.0, 4.0]) == (4.0, 0.0)
+
+
+def test_seeds_are_spawned_and_reproducible():
+    seeds = comparison_seeds(1, 3)
+    assert seeds == comparison_seeds(1, 3) and len(set(seeds)) == 3
+    assert seeds[:2] == comparison_seeds(1, 2)          # spawning more seeds keeps the first ones
+    assert seeds == [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(1).spawn(3)]
+    with pytest.raises(ValueError):
+        comparison_seeds(1, 0)
+
+
+def test_changes_are_from_normal_or_else_the_first_preset():
+    samples = {p: {k.name: ([v] if not k.simulated else [v, v + 2]) for k in KPIS}
+               for p, v in (("cold", 4.0), ("normal", 2.0))}
+    rows = {(r["kpi"], r["preset"]): r for r in kpi_rows(samples, ["cold", "normal"], "normal")}
+    cold = rows[("mean_wait_min", "cold")]                  # cold [4, 6], normal [2, 4]: paired differences [2, 2]
+    assert (cold["mean"], cold["change"], cold["change_pct"], cold["change_ci95"]) == (5.0, 2.0, 200 / 3, 0.0)
+    assert rows[("mean_wait_min", "normal")]["change"] is None
+    assert rows[("min_headway_s", "cold")]["ci95"] is None and rows[("min_headway_s", "cold")]["change_pct"] == 100
+    first = {(r["kpi"], r["preset"]): r for r in kpi_rows(samples, ["cold", "normal"], "cold")}
+    assert first[("min_headway_s", "normal")]["change_pct"] == -50.0
+
+
+def test_table_shows_interval_change_and_percentage_points():
+    samples = {"normal": {k.name: [2.0] if not k.simulated else [90.0, 92.0] for k in KPIS},
+               "cold": {k.name: [3.0] if not k.simulated else [80.0, 84.0] for k in KPIS}}
+    c = Comparison(presets=("normal", "cold"), baseline="normal", seeds=(1, 2),
+                   rows=tuple(kpi_rows(samples, ["normal", "cold"], "normal")))
+    text = comparison_table_text(c)
+    line = next(x for x in text.splitlines() if x.startswith("departures within 1 min [%]"))
+    # normal 91.0 ± 12.706·1.414/√2 = 12.7; cold 82.0 ± 25.4, 9 percentage points down
+    assert "91.0 ±12.7" in line and "82.0 ±25.4 (-9.0 pp)" in line
+    assert "3 (+50 %)" in next(x for x in text.splitlines() if x.startswith("trains available"))
+
+
+# -- energy ------------------------------------------------------------------------------------------
+def test_traction_energy_sums_the_segments_run():
+    along = {"up": {1: 0.0, 2: 10.0, 3: 25.0}, "down": {3: 0.0, 2: 12.0, 1: 20.0}}
+    # U1 runs 1-2-3 (logged out of order); D1 is cut short after 3-2
+    events = {"trip_id": np.array(["U1", "D1", "U1", "U1", "D1"], dtype=object),
+              "stop_sequence": np.array([2, 0, 0, 1, 1]), "station": np.array([3, 3, 1, 2, 2]),
+              "direction": np.array(["up", "down", "up", "up", "down"], dtype=object)}
+    assert traction_energy_kwh(events, along) == 25.0 + 12.0
+
+
+def test_train_hours_over_blocks():
+    def trip(tid, block, a, b):
+        return Trip(trip_id=tid, block_id=block, direction="up", stops=(1, 2), arrival_s=(a, b), departure_s=(a, b))
+
+    tt = Timetable(name="t", service_id="weekday",
+                   trips=(trip("1", "A", 0.0, 1000.0), trip("2", "A", 1200.0, 2000.0), trip("3", "B", 500.0, 4100.0)))
+    assert train_hours(tt) == pytest.approx((2000 + 3600) / 3600)
+
+
+# -- the command -------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    """One short comparison (5,000 passengers, 2 seeds, normal and extreme), as JSON and as an out folder."""
+    out = tmp_path_factory.mktemp("cmp") / "out"
+    argv = ["compare", "--weather", "normal,extreme", "--daily", "5000", "--seeds", "2", "--format", "json",
+            "--out", str(out)]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert lrt(argv) == 0
+    return json.loads(printed.getvalue()), out
+
+
+def _kpi(report, name):
+    return next(k for k in report["kpis"] if k["name"] == name)["values"]
+
+
+def test_json_shape(small_run):
+    report, _ = small_run
+    assert report["presets"] == ["normal", "extreme"] and report["baseline"] == "normal"
+    assert report["seeds"] == comparison_seeds(1, 2)
+    assert [k["name"] for k in report["kpis"]] == [k.name for k in KPIS]
+    for k in report["kpis"]:
+        assert set(k) >= {"name", "unit", "values"} and list(k["values"]) == ["normal", "extreme"]
+        for v in k["values"].values():
+            assert set(v) >= {"mean", "ci95", "change", "change_pct"}
+            assert len(v["samples"]) == (2 if k["simulated"] else 1)
+            if not k["simulated"]:
+                assert v["ci95"] is None
+        normal, extreme = k["values"]["normal"], k["values"]["extreme"]
+        assert normal["change"] is None and normal["change_pct"] is None
+        assert extreme["change"] == pytest.approx(extreme["mean"] - normal["mean"], abs=1e-3)
+        if normal["mean"]:
+            assert extreme["change_pct"] == pytest.approx(100 * extreme["change"] / normal["mean"], abs=0.02)
+    assert report["trips_planned"] == 310
+
+
+def test_extreme_is_worse_than_normal(small_run):
+    report, _ = small_run
+
+    def pair(name):
+        v = _kpi(report, name)
+        return v["normal"]["mean"], v["extreme"]["mean"]
+
+    up, down = pair("one_way_up_min"), pair("one_way_down_min")
+    assert up[1] > up[0] and down[1] > down[0]
+    headway = pair("min_headway_s")
+    assert headway[1] > headway[0]
+    assert pair("trains_available") == (19, 13)              # 19 × 0.7 = 13.3 → 13
+    assert pair("capacity_pphpd")[1] < pair("capacity_pphpd")[0]
+    run = pair("trips_run")
+    assert run[1] <= run[0] and run[1] <= pair("trips_planned")[1] < 310
+    heating = pair("heating_mwh")
+    assert heating[1] > heating[0]
+    total = _kpi(report, "energy_mwh")
+    traction = _kpi(report, "traction_mwh")
+    for p in ("normal", "extreme"):
+        assert total[p]["mean"] == pytest.approx(traction[p]["mean"] + _kpi(report, "heating_mwh")[p]["mean"], abs=1e-3)
+
+
+def test_out_folder(small_run):
+    report, out = small_run
+    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.json", "compare.png"]
+    saved = json.loads((out / "compare.json").read_text())
+    assert saved["kpis"] == report["kpis"] and saved["seeds"] == report["seeds"]
+    with open(out / "compare.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 * len(KPIS)
+    row = next(r for r in rows if r["kpi"] == "trains_available" and r["preset"] == "extreme")
+    assert (row["unit"], float(row["mean"]), row["ci95"]) == ("trains", 13.0, "")
+    assert (out / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--weather", "normal,blizzard"], "error: command line: --weather: unknown preset 'blizzard', expected one of"),
+    (["--seeds", "0"], "error: command line: --seeds: 0, expected a number of seeds >= 1"),
+    (["--weather", "normal,cold,normal"], "error: command line: --weather: 'normal' given twice"),
+    (["--weather", " , "], "error: command line: --weather: ' , ', expected a comma-separated list"),
+    (["--daily", "0"], "error: command line: --daily: 0, expected a positive number"),
+])
+def test_bad_options(capsys, args, message):
+    assert lrt(["compare", *args]) == 2
+    assert capsys.readouterr().err.startswith(message)
+
+
+def test_out_refuses_a_folder_that_is_not_a_compare_output(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert lrt(["compare", "--seeds", "1", "--out", str(tmp_path)]) == 2
+    assert "is not an lrt compare output folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_import_stays_light():
+    code = ("import sys, lrt.compare, lrt.cli.compare, lrt.plotting.compare; "
+            "print('pandas' in sys.modules, 'matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
