@@ -378,7 +378,10 @@ class _Run:
                 t.fault = door.label(self.s.line)
                 causes.append(f"{t.fault} ({door.duration_s:.0f} s)")
                 self.faults.record(door, f"dwell +{door.duration_s:.0f} s")
-            earliest = (arrival if i > 0 else ready) + dwell + delay
+            if dwell - (planned_dep - planned_arr if i > 0 else dwell) > 30.0:
+                causes.append(f"long dwell: {boarded_n} on, {alighted} off ({dwell:.0f} s)")
+            # at a terminus passengers board during the layover: the dwell runs from the arrival
+            earliest = max(arrival + dwell, ready) + delay
             ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
                               now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
                               previous_departure_s=self.last_departure.get((code, direction)),

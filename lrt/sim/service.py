@@ -2,8 +2,8 @@
 
 Standard response (docs/operations.md): when the trains fit for service (fleet × availability) cannot
 cover the timetable's peak, the service pattern thins — the timetable is rebuilt from its pattern at
-the headways the available trains allow, with the day's running times; a timetable without a known
-pattern drops its last trains to pull out (the peak extras).
+the headways the available trains allow, with the day's running times, keeping one train in reserve;
+a timetable without a known pattern drops its last trains to pull out (the peak extras).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def service_for(line: Line, train: TrainSpec, timetable: Timetable, conditions: 
     needed = trains_needed(timetable)
     if fit >= needed:
         return timetable, f"{fit} trains fit for service, {needed} needed: timetable as planned"
-    if pattern is not None:
-        thinned = dataclasses.replace(pattern, reserve_trains=0)
+    if pattern is not None:  # keep one hot reserve for pull-out and in-service failures
+        thinned = dataclasses.replace(pattern, reserve_trains=1 if fit >= 4 else 0)
         rebuilt = build_timetable(line, train, thinned, conditions=conditions, thin=True)
         return (dataclasses.replace(rebuilt, name=f"{timetable.name} (thinned for {conditions.name})"),
                 f"{fit} trains fit for service, {needed} needed: pattern {pattern.name} rebuilt with "
