@@ -25,6 +25,9 @@ def test_wheel_carries_the_data_and_runs_from_anywhere(tmp_path):
         z.extractall(site)
     assert "lrt/_shipped/network/astana-line1/line.toml" in names
     assert "lrt/_shipped/network/rolling-stock/crrc-tangshan-4car.toml" in names
+    assert "lrt/_shipped/timetables/weekday/stop_times.csv" in names
+    assert "lrt/_shipped/timetables/patterns/weekday.toml" in names
+    assert "lrt/_shipped/scenarios/weather/extreme.toml" in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -34,3 +37,7 @@ def test_wheel_carries_the_data_and_runs_from_anywhere(tmp_path):
     run = subprocess.run([sys.executable, "-m", "lrt", "runtime", "--format", "json"], cwd=elsewhere, env=env,
                          capture_output=True, text=True, check=True)
     assert len(json.loads(run.stdout)["directions"]) == 2
+    # the main job: the shipped timetable, demand model and weather preset are all found
+    run = subprocess.run([sys.executable, "-m", "lrt", "simulate", "--daily", "2000", "--weather", "severe",
+                          "--format", "json"], cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout)["kpis"]["trips_run"] > 200

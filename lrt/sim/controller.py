@@ -16,7 +16,7 @@ from .scenario import SimOptions
 __all__ = ["StopContext", "Controller", "Regulation"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)  # not frozen: built at every stop, and frozen init is slow
 class StopContext:
     """What a controller sees of a train ready to leave a stop (times in s of the service day)."""
 

@@ -395,7 +395,7 @@ class _Run:
                     causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
                     yield env.timeout(extra)
                 departure = env.now
-            if i + 1 < n:  # power-rail icing ahead: wait here, holding the platform
+            if self.closed and i + 1 < n:  # power-rail icing ahead: wait here, holding the platform
                 until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
                 if env.now < until:
                     causes.append(f"{label} ({until - env.now:.0f} s)")
