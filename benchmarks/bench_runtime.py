@@ -22,8 +22,6 @@ from lrt.paths import shipped_network, shipped_rolling_stock  # noqa: E402
 from lrt.runtime import run_both, run_profile  # noqa: E402
 
 
-
-
 def main() -> None:
     line, train = read_line(shipped_network()), read_train(shipped_rolling_stock())
     reference = run_both(line, train, step_m=0.25)

@@ -7,7 +7,6 @@ Run: python benchmarks/bench_sim.py
 
 from __future__ import annotations
 
-
 from timing import median_time
 
 from lrt.demand import build_demand
@@ -17,8 +16,6 @@ from lrt.io.rollingstock import read_train
 from lrt.io.timetable import read_timetable
 from lrt.paths import shipped_network, shipped_rolling_stock, shipped_timetable
 from lrt.sim import Scenario, make_plan, simulate
-
-
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ import numpy as np
 from .conditions import Conditions
 from .network import DIRECTIONS, Line
 from .rollingstock import TrainSpec
-from .units import G, KMH
+from .units import KMH, G
 
 __all__ = ["RunProfile", "SegmentRun", "run_profile", "run_both", "speed_limit_profile"]
 

@@ -8,9 +8,9 @@ import shutil
 
 import numpy as np
 import pytest
+from conftest import make_line
 from numpy.testing import assert_allclose
 
-from conftest import make_line
 from lrt.demand import Demand, arrivals, build_demand, gravity_od
 from lrt.demand_report import demand_report, format_demand_report, segment_loads
 from lrt.errors import InputError

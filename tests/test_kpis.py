@@ -9,10 +9,16 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import make_line, make_train
+
 from lrt.kpis import compute_kpis, headway_table, kpi_table_text, load_table
-from lrt.sim import EVENT_COLUMNS, PASSENGER_COLUMNS, Scenario, SimOptions, SimulationResult
+from lrt.sim import (
+    EVENT_COLUMNS,
+    PASSENGER_COLUMNS,
+    Scenario,
+    SimOptions,
+    SimulationResult,
+)
 from lrt.timetable.model import Timetable, Trip
 
 T0 = 7 * 3600.0  # the hand-built days run in the 07:00 hour

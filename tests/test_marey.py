@@ -7,9 +7,9 @@ import struct
 
 import numpy as np
 import pytest
+from conftest import make_line
 from numpy.testing import assert_array_equal
 
-from conftest import make_line
 from lrt.plotting.marey import COLOURS, marey_lines, plot_marey
 from lrt.timetable.model import BlockEvent, Timetable, Trip
 

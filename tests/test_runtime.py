@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import ideal_train, make_line, make_train, replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ideal_train, make_line, make_train, replace
 from lrt.conditions import Conditions
 from lrt.network import SpeedLimit
 from lrt.runtime import run_profile

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import make_line, make_train
+
 from lrt.demand import Arrivals, build_demand
 from lrt.headway import Signalling, station_close_in
 from lrt.io.demand import read_demand_model

@@ -8,8 +8,8 @@ import math
 import shutil
 
 import pytest
-
 from conftest import replace
+
 from lrt.cli import main
 from lrt.errors import InputError
 from lrt.io.pattern import read_pattern

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["add_line_options", "load_line_and_train", "number", "emit_json", "add_weather_option", "load_conditions"]
+__all__ = ["check_out_dir", "add_line_options", "load_line_and_train", "number", "emit_json", "add_weather_option", "load_conditions"]
 
 
 def add_line_options(p: argparse.ArgumentParser) -> None:
@@ -57,3 +57,10 @@ def load_conditions(args, line):
     from ..io.conditions import read_conditions, resolve_weather
 
     return read_conditions(resolve_weather(args.weather), line)
+
+
+def check_out_dir(path: Path, *, option: str, marker: str, what: str) -> None:
+    """Refuse to replace a folder that is neither new, empty, nor an earlier output (holding ``marker``)."""
+    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / marker).exists())):
+        raise InputError("command line", option, f"{str(path)!r} exists and is not {what}",
+                         f"a new folder or {what} to replace")

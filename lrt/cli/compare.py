@@ -8,7 +8,13 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
-from .common import add_line_options, emit_json, load_line_and_train, number
+from .common import (
+    add_line_options,
+    check_out_dir,
+    emit_json,
+    load_line_and_train,
+    number,
+)
 
 HELP = "compare weather presets: KPIs side by side with their change from normal, over several seeds"
 
@@ -42,11 +48,6 @@ def weather_list(raw: str) -> list[str]:
     return names
 
 
-def _check_out_dir(path: Path) -> None:
-    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / "compare.json").exists())):
-        raise InputError("command line", "--out", f"{str(path)!r} exists and is not an lrt compare output folder",
-                         "a new folder or an earlier compare output folder to replace")
-
 
 def run(args: argparse.Namespace) -> int:
     from ..compare import compare_weather, comparison_seeds
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("command line", "--seed", str(args.seed), "a seed >= 0")
     names = weather_list(args.weather)
     if args.out is not None:
-        _check_out_dir(args.out)
+        check_out_dir(args.out, option="--out", marker="compare.json", what="an lrt compare output folder")
     paths = [resolve_weather(name) for name in names]  # an unknown preset fails before any loading
     line, train = load_line_and_train(args)
     conditions = [read_conditions(p, line) for p in paths]

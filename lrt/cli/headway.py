@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_line_options, add_weather_option, emit_json, load_conditions, load_line_and_train, number
+from .common import (
+    add_line_options,
+    add_weather_option,
+    emit_json,
+    load_conditions,
+    load_line_and_train,
+    number,
+)
 
 HELP = "minimum headway (TCQSM, moving block), capacity and fleet-limited headway"
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_line_options, add_weather_option, emit_json, load_conditions, load_line_and_train, number
+from .common import (
+    add_line_options,
+    add_weather_option,
+    emit_json,
+    load_conditions,
+    load_line_and_train,
+    number,
+)
 
 HELP = "running time and speed profile, per direction and per segment"
 

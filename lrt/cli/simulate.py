@@ -9,7 +9,15 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
-from .common import add_line_options, add_weather_option, emit_json, load_conditions, load_line_and_train, number
+from .common import (
+    add_line_options,
+    add_weather_option,
+    check_out_dir,
+    emit_json,
+    load_conditions,
+    load_line_and_train,
+    number,
+)
 
 HELP = "simulate an operating day (trains and passengers) and report its KPIs"
 
@@ -51,11 +59,6 @@ def _load_standard(raw: str):
     return value
 
 
-def _check_out_dir(path: Path) -> None:
-    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / "run.json").exists())):
-        raise InputError("command line", "--out", f"{str(path)!r} exists and is not an lrt output folder",
-                         "a new folder or an earlier output folder to replace")
-
 
 def run(args: argparse.Namespace) -> int:
     from ..io.faults import read_faults
@@ -71,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("command line", "--seed", str(args.seed), "a seed >= 0")
     load_standard = _load_standard(args.load_standard)
     if args.out is not None:
-        _check_out_dir(args.out)
+        check_out_dir(args.out, option="--out", marker="run.json", what="an lrt output folder")
     line, train = load_line_and_train(args)
     conditions = load_conditions(args, line)
     tt_path = args.timetable or shipped_timetable("weekday")

@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 
 from ..errors import InputError
-from .common import add_line_options, add_weather_option, load_conditions, load_line_and_train
+from .common import (
+    add_line_options,
+    add_weather_option,
+    check_out_dir,
+    load_conditions,
+    load_line_and_train,
+)
 
 HELP = "build, check, plot and convert timetables"
 
@@ -55,19 +61,13 @@ def _folder(args) -> Path:
     return args.folder if args.folder is not None else shipped_timetable("weekday")
 
 
-def _check_out_dir(path: Path, option: str = "-o") -> None:
-    """Refuse to replace a folder that is not a timetable (e.g. ``-o .``)."""
-    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / "meta.toml").exists())):
-        raise InputError("command line", option, f"{str(path)!r} exists and is not a timetable folder",
-                         "a new folder or an existing timetable folder to replace")
-
 
 def run_build(args: argparse.Namespace) -> int:
     from ..io.pattern import read_pattern
     from ..io.timetable import write_timetable
     from ..timetable.build import build_timetable
 
-    _check_out_dir(args.out)
+    check_out_dir(args.out, option="-o", marker="meta.toml", what="a timetable folder")
     line, train = load_line_and_train(args)
     pattern = read_pattern(args.pattern, line)
     timetable = build_timetable(line, train, pattern)
@@ -161,7 +161,7 @@ def run_import(args: argparse.Namespace) -> int:
     from ..gtfs import import_gtfs
     from ..io.timetable import write_timetable
 
-    _check_out_dir(args.out)
+    check_out_dir(args.out, option="-o", marker="meta.toml", what="a timetable folder")
     line, _ = load_line_and_train(args)
     timetable = import_gtfs(args.feed, line)
     write_timetable(timetable, line, args.out)

@@ -33,9 +33,7 @@ def resolve_weather(name_or_path: str | Path) -> Path:
 def read_conditions(path: Path, line: Line | None = None) -> Conditions:
     """Read a preset; with ``line``, restrictions are checked to lie on it."""
     doc = read_toml(Path(path))
-    version = doc.integer("schema_version")
-    if version != SCHEMA_VERSION:
-        raise doc.error("schema_version", str(version), str(SCHEMA_VERSION))
+    doc.check_schema(SCHEMA_VERSION)
     adhesion = doc.table("adhesion")
     cbtc = doc.table("cbtc")
     pax = doc.table("passengers")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..demand import PERIODS, Demand, DayProfile, DemandModel
+from ..demand import PERIODS, DayProfile, Demand, DemandModel
 from ..errors import InputError
 from ..network import Line
 from ..units import parse_clock
@@ -27,9 +27,7 @@ _DAY_S = 86400.0
 def read_demand_model(path: Path, line: Line | None = None) -> DemandModel:
     """Read ``demand.toml``; with ``line``, also check its station codes against the line's."""
     doc = read_toml(Path(path))
-    version = doc.integer("schema_version")
-    if version != SCHEMA_VERSION:
-        raise doc.error("schema_version", str(version), str(SCHEMA_VERSION))
+    doc.check_schema(SCHEMA_VERSION)
     gravity = doc.table("gravity")
     profiles = doc.table("profiles")
     days = {day: _profile(profiles.table(day)) for day in profiles.data}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
 from ..network import Line
 from ..sim.faults import KINDS, Fault
 from ..units import parse_clock
@@ -18,9 +17,7 @@ SCHEMA_VERSION = 1
 def read_faults(path: Path, line: Line, trains: set[str] | None = None) -> tuple[Fault, ...]:
     """Read a disruption file; stations by code or name, trains (blocks) checked against ``trains``."""
     doc = read_toml(Path(path))
-    version = doc.integer("schema_version")
-    if version != SCHEMA_VERSION:
-        raise doc.error("schema_version", str(version), str(SCHEMA_VERSION))
+    doc.check_schema(SCHEMA_VERSION)
     out = []
     for i, f in enumerate(doc.tables("faults"), start=1):
         kind = f.string("kind")

@@ -63,6 +63,12 @@ class Doc:
     def error(self, key: str, found: str, expected: str) -> InputError:
         return InputError(self.source, self.where(key), found, expected)
 
+    def check_schema(self, expected: int) -> None:
+        """Refuse a file written for another ``schema_version`` of its format."""
+        version = self.integer("schema_version")
+        if version != expected:
+            raise self.error("schema_version", str(version), str(expected))
+
     def has(self, key: str) -> bool:
         return key in self.data
 

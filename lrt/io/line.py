@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..network import (DIRECTIONS, Curve, Depot, Gradient, Line, Operations, SpeedLimit, Station,
-                       Terminal)
+from ..network import (
+    DIRECTIONS,
+    Curve,
+    Depot,
+    Gradient,
+    Line,
+    Operations,
+    SpeedLimit,
+    Station,
+    Terminal,
+)
 from ..units import KMH
 from .files import Doc, read_csv, read_toml
 
@@ -21,9 +30,7 @@ def read_line(folder: Path) -> Line:
     if not folder.is_dir():
         raise InputError(str(folder), "folder", "no such folder", "a line folder with line.toml")
     doc = read_toml(folder / "line.toml")
-    version = doc.integer("schema_version")
-    if version != SCHEMA_VERSION:
-        raise doc.error("schema_version", str(version), str(SCHEMA_VERSION))
+    doc.check_schema(SCHEMA_VERSION)
     length = doc.quantity("length", "length", positive=True)
     files = doc.table("files")
     stations = _stations(folder / files.string("stations"), length)

@@ -17,9 +17,7 @@ SCHEMA_VERSION = 1
 
 def read_pattern(path: Path, line: Line) -> ServicePattern:
     doc = read_toml(Path(path))
-    version = doc.integer("schema_version")
-    if version != SCHEMA_VERSION:
-        raise doc.error("schema_version", str(version), str(SCHEMA_VERSION))
+    doc.check_schema(SCHEMA_VERSION)
     days = doc.data.get("days", list(DAYS[:5]))
     if not isinstance(days, list) or not days or any(d not in DAYS for d in days):
         raise doc.error("days", repr(days), f"a list of day names from {', '.join(DAYS)}")

@@ -15,9 +15,7 @@ SCHEMA_VERSION = 1
 def read_train(path: Path) -> TrainSpec:
     """Read a train file (see docs/formats.md); raise InputError naming the field on anything wrong."""
     doc = read_toml(Path(path))
-    version = doc.integer("schema_version")
-    if version != SCHEMA_VERSION:
-        raise doc.error("schema_version", str(version), str(SCHEMA_VERSION))
+    doc.check_schema(SCHEMA_VERSION)
     cap, mass, trac, res, brk = (doc.table(k) for k in ("capacity", "mass", "traction", "resistance", "braking"))
     design = cap.quantity("design", "count", positive=True)
     seats = cap.quantity("seats", "count", minimum=0)

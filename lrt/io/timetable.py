@@ -39,9 +39,7 @@ def read_timetable(folder: Path, line: Line | None = None) -> Timetable:
     if not folder.is_dir():
         raise InputError(str(folder), "folder", "no such folder", "a timetable folder with meta.toml")
     meta = read_toml(folder / "meta.toml")
-    version = meta.integer("schema_version")
-    if version != SCHEMA_VERSION:
-        raise meta.error("schema_version", str(version), str(SCHEMA_VERSION))
+    meta.check_schema(SCHEMA_VERSION)
     service_id = meta.string("service_id")
     trips_meta: dict[str, tuple[str, str, str, str]] = {}
     for row in read_csv(folder / "trips.csv", ["trip_id", "direction_id", "block_id"]):

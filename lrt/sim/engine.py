@@ -27,10 +27,10 @@ from ..timetable.model import Trip
 from .controller import Controller, Regulation, StopContext
 from .dwell import DwellModel
 from .faults import Fault, FaultBook
-from .service import trains_needed
 from .passengers import PassengerBook
 from .records import SimulationResult
 from .scenario import Scenario
+from .service import trains_needed
 
 __all__ = ["simulate", "Plan", "make_plan"]
 
