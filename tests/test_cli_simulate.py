@@ -29,7 +29,7 @@ def test_json_and_out_folder(tmp_path, capsys):
     assert report["seed"] == 4
     k = report["kpis"]
     assert all(name in k for name in REQUIRED)
-    assert 20_000 < k["passengers_generated"] < 30_000 and k["trips_run"] == k["trips_planned"] == 310
+    assert 20_000 < k["passengers_generated"] < 30_000 and k["trips_run"] == k["trips_planned"] == 314
     assert sorted(p.name for p in out.iterdir()) == ["cancelled.csv", "events.csv", "faults.csv", "kpis.json",
                                                      "loads.png", "marey.png", "passengers.csv", "run.json"]
     assert json.loads((out / "kpis.json").read_text()) == k
@@ -37,7 +37,7 @@ def test_json_and_out_folder(tmp_path, capsys):
     assert run["seed"] == 4 and run["lrt_version"] and len(run["inputs"]["timetable"]) == 64
     events = pd.read_csv(out / "events.csv")
     passengers = pd.read_csv(out / "passengers.csv")
-    assert len(events) == 310 * 18 and len(passengers) == k["passengers_generated"]
+    assert len(events) == 314 * 18 and len(passengers) == k["passengers_generated"]
     assert set(events.columns) >= {"train", "trip_id", "station", "planned_arrival_s", "arrival_s",
                                    "departure_s", "load_departure", "cause"}
     # the same run again gives the same numbers

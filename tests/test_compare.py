@@ -143,7 +143,7 @@ def test_json_shape(small_run):
         assert extreme["change"] == pytest.approx(extreme["mean"] - normal["mean"], abs=1e-3)
         if normal["mean"]:
             assert extreme["change_pct"] == pytest.approx(100 * extreme["change"] / normal["mean"], abs=0.02)
-    assert report["trips_planned"] == 310
+    assert report["trips_planned"] == 314
 
 
 def test_extreme_is_worse_than_normal(small_run):
@@ -160,7 +160,7 @@ def test_extreme_is_worse_than_normal(small_run):
     assert pair("trains_available") == (19, 13)              # 19 × 0.7 = 13.3 → 13
     assert pair("capacity_pphpd")[1] < pair("capacity_pphpd")[0]
     run = pair("trips_run")
-    assert run[1] <= run[0] and run[1] <= pair("trips_planned")[1] < 310
+    assert run[1] <= run[0] and run[1] <= pair("trips_planned")[1] < 314
     heating = pair("heating_mwh")
     assert heating[1] > heating[0]
     total = _kpi(report, "energy_mwh")

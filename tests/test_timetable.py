@@ -165,11 +165,13 @@ def test_more_trains_than_the_fleet_is_caught(astana, tmp_path):
 
 def test_unreadable_timetable_exits_2(tmp_path, capsys):
     folder = _copy_shipped(tmp_path)
-    _edit = (folder / "stop_times.csv").read_text().replace("U001,06:02:", "U001,6h02:", 1)
-    (folder / "stop_times.csv").write_text(_edit)
+    lines = (folder / "stop_times.csv").read_text().splitlines()
+    row = next(i for i, text in enumerate(lines) if text.startswith("U001,06:02:"))
+    lines[row] = lines[row].replace("U001,06:02:", "U001,6h02:")
+    (folder / "stop_times.csv").write_text("\n".join(lines) + "\n")
     assert main(["timetable", "check", str(folder)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "stop_times.csv: line 3 (trip U001): arrival_time: '6h02:" in err
+    assert err.startswith("error: ") and f"stop_times.csv: line {row + 1} (trip U001): arrival_time: '6h02:" in err
     assert err.endswith("expected a time HH:MM:SS\n")
 
 

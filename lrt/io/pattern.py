@@ -61,7 +61,8 @@ def read_pattern(path: Path, line: Line) -> ServicePattern:
         start_date=_date(doc, "start_date"), end_date=_date(doc, "end_date"), bands=tuple(bands),
         dwell_s=dwell.quantity("default", "time", minimum=0), station_dwell_s=station_dwell,
         turnback_min_s=doc.quantity("turnback_min", "time", ops.turnback_min_s, minimum=0),
-        reserve_trains=reserve, load_factor=load, source=str(path))
+        reserve_trains=reserve, load_factor=load, far_end_stabling=doc.integer("far_end_stabling", 0, minimum=0),
+        source=str(path))
 
 
 def _clock(doc, key: str) -> float:

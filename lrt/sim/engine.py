@@ -249,7 +249,8 @@ class _Run:
         if appear > env.now:
             yield env.timeout(appear - env.now)
         until, label = self.depot_closed
-        if env.now < until:  # depot switch failure: nothing leaves the depot
+        at_depot = self.s.line.depot is None or trip.origin == self.s.line.depot.station
+        if at_depot and env.now < until:  # depot switch failure: nothing leaves the depot
             t.fault = label
             yield env.timeout(until - env.now)
         failed = self.faults.pull_out(t.block, env.now)

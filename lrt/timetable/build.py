@@ -3,7 +3,9 @@
 1. Trip templates from the running-time calculation (allowance included) plus the pattern's dwells.
 2. Departures from the Airport terminus band by band; across a band boundary the gap stays between the
    two bands' headways.  A ``"fleet"`` band gets the best headway the fleet and the infrastructure allow.
-3. Every up trip turns back at Nurly Zhol after the turnback minimum and returns as a down trip.
+3. Every up trip turns back at Nurly Zhol after the turnback minimum and returns as a down trip; before
+   the first one arrives there, trains stabled overnight at Nurly Zhol (``far_end_stabling``) start the
+   down service at the same band times.
 4. At the Airport each departure takes the train that became ready most recently; when none is ready a
    train pulls out of the depot, and a train that would wait longer than ``max_layover_s`` (default: the
    turnback minimum plus two headways) pulls in and out again if the depot round trip fits, or when it is
@@ -108,10 +110,8 @@ def build_timetable(line: Line, train: TrainSpec, pattern: ServicePattern, *, co
     pull_in = depot.pull_in_s if depot else 0.0
     home = depot.station if depot else up.stops[0]
 
-    trips: list[Trip] = []
-    operations: list[BlockEvent] = []
-    waiting: list[tuple[float, str, str]] = []  # (ready at Airport, block, last trip) most recent last
-    blocks = 0
+    trips, operations, waiting = _far_end_starts(pattern, up, down, starts, headways)
+    blocks = len(trips)
     for n, start in enumerate(starts, start=1):
         ready = [w for w in waiting if w[0] <= start]
         if ready:
@@ -152,6 +152,32 @@ def build_timetable(line: Line, train: TrainSpec, pattern: ServicePattern, *, co
                "running_time_load_factor": pattern.load_factor, "reserve_trains": pattern.reserve_trains})
     _check_fleet(timetable, line, pattern, conditions)
     return timetable
+
+
+def _far_end_starts(pattern: ServicePattern, up: TripTemplate, down: TripTemplate, starts: list[float],
+                    headways: list[float]) -> tuple[list[Trip], list[BlockEvent], list[tuple[float, str, str]]]:
+    """Down trips from the far terminus before the first train arrives there from the Airport.
+
+    Up to ``pattern.far_end_stabling`` trains stand overnight at the far end; each leaves at a band
+    departure time (the same clock as the Airport's) that comes at least a headway before the first
+    turned-back train, then joins the trains at the Airport.  Returns the trips, their block events and
+    the (ready at the Airport, block, trip) entries of those trains.
+    """
+    trips: list[Trip] = []
+    operations: list[BlockEvent] = []
+    waiting: list[tuple[float, str, str]] = []
+    if pattern.far_end_stabling <= 0 or not starts:
+        return trips, operations, waiting
+    first_turned = up.at(starts[0])[0][-1] + pattern.turnback_min_s
+    early = [t for t in starts if t + headways[_band_index(pattern, t)] <= first_turned]
+    for k, start in enumerate(early[:pattern.far_end_stabling], start=1):
+        block, trip_id = f"T{k:02d}", f"DS{k}"
+        operations.append(_event(block, "pull_out", down.stops[0], start - 60.0, start, "", trip_id))
+        arr, dep = down.at(start)
+        trips.append(Trip(trip_id=trip_id, block_id=block, direction="down", stops=down.stops, arrival_s=arr,
+                          departure_s=dep, service_id=pattern.service_id))
+        waiting.append((arr[-1] + pattern.turnback_min_s, block, trip_id))
+    return trips, operations, sorted(waiting)
 
 
 def _band_index(pattern: ServicePattern, t_s: float) -> int:

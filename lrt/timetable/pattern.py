@@ -45,6 +45,8 @@ class ServicePattern:
         Trains kept back from service.
     load_factor : float
         Share of the design load assumed on board for the planning running times [1].
+    far_end_stabling : int
+        Trains that stand overnight at the far terminus and start the down service there [1].
     """
 
     name: str
@@ -58,6 +60,7 @@ class ServicePattern:
     turnback_min_s: float
     reserve_trains: int
     load_factor: float = 0.5
+    far_end_stabling: int = 0
     source: str = ""
 
     def __post_init__(self) -> None:
