@@ -1,7 +1,8 @@
 """The operations simulation (SimPy): trains as processes, passengers as arrays."""
 
 from .controller import Controller, Regulation, StopContext
-from .engine import Plan, make_plan, simulate
+from .engine import simulate
+from .plan import Plan, make_plan
 from .records import EVENT_COLUMNS, PASSENGER_COLUMNS, SimulationResult
 from .scenario import Scenario, SimOptions
 

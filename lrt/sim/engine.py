@@ -15,69 +15,23 @@ the running time through the train's mass.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import simpy
 
 from ..demand import Arrivals, arrivals
-from ..headway import Signalling, guaranteed_braking, station_close_in, terminal_headway
 from ..runtime import run_profile
 from ..timetable.model import Trip
 from .controller import Controller, Regulation, StopContext
 from .dwell import DwellModel
 from .faults import Fault, FaultBook
 from .passengers import PassengerBook
+from .plan import Plan, make_plan
 from .records import SimulationResult
 from .scenario import Scenario
 from .service import trains_needed
 
-__all__ = ["simulate", "Plan", "make_plan"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Plan:
-    """Per-run constants derived from the scenario (running times, close-in and terminal times)."""
-
-    run_empty: dict          # (direction, from, to) -> scheduled run time, empty train [s]
-    run_full: dict           # the same at the design load [s]
-    fast_empty: dict         # flat-out run time, empty [s]
-    fast_full: dict
-    close_in: dict           # (code, direction) -> close-in time [s]
-    terminal_in: dict        # terminal code -> (route set to stop [s], crossover held on arrival [s])
-    terminal_out: dict       # terminal code -> crossover held on departure [s]
-    capacity: int
-    full_load: int
-
-
-def make_plan(scenario: Scenario) -> Plan:
-    """Running-time tables and CBTC times for a scenario (the physics, done once per run)."""
-    line, train, cond = scenario.line, scenario.train, scenario.conditions
-    tables = {"run_empty": {}, "run_full": {}, "fast_empty": {}, "fast_full": {}}
-    profiles = {}
-    for direction in ("up", "down"):
-        for load_key, load in (("empty", 0.0), ("full", float(train.capacity))):
-            for allowance, kind in ((None, "run"), (0.0, "fast")):
-                p = run_profile(line, train, direction=direction, conditions=cond, passengers=load, allowance=allowance)
-                for seg in p.segments:
-                    tables[f"{kind}_{load_key}"][(direction, seg.from_code, seg.to_code)] = seg.run_s
-                if load_key == "empty" and kind == "run":
-                    profiles[direction] = p
-    sig = Signalling()
-    close_in = {k: v[0] for k, v in station_close_in(line, train, profiles, cond, sig).items()}
-    decel = guaranteed_braking(train, cond, min(line.operations.braking_ms2, train.service_brake_ms2))
-    t_in, t_out = {}, {}
-    for arriving, departing in (("up", "down"), ("down", "up")):
-        code = profiles[arriving].stops[-1]
-        if line.terminal(code) is None:
-            continue
-        loc = terminal_headway(line, train, profiles[arriving], profiles[departing], station=code,
-                               turnback_s=line.operations.turnback_min_s, decel_ms2=decel,
-                               k=cond.braking_safety_factor, sig=sig)
-        t_in[code] = (loc.detail["arrival_s"], loc.detail["arrival_cross_s"])
-        t_out[code] = loc.detail["departure_clear_s"]
-    return Plan(**tables, close_in=close_in, terminal_in=t_in, terminal_out=t_out,
-                capacity=scenario.options.capacity(train, cond), full_load=train.capacity)
+__all__ = ["simulate"]
 
 
 class _Train:
