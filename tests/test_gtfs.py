@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lrt.errors import InputError
-from lrt.gtfs import export_gtfs, import_gtfs
+from lrt.io.gtfs import export_gtfs, import_gtfs
 from lrt.io.line import read_line
 from lrt.paths import shipped_network
 from lrt.timetable.model import BlockEvent, Timetable, Trip

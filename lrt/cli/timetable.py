@@ -145,7 +145,7 @@ def run_plot(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..gtfs import export_gtfs
+    from ..io.gtfs import export_gtfs
     from ..io.timetable import read_timetable
 
     if args.out.suffix.lower() != ".zip":
@@ -158,7 +158,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from ..gtfs import import_gtfs
+    from ..io.gtfs import import_gtfs
     from ..io.timetable import write_timetable
 
     check_out_dir(args.out, option="-o", marker="meta.toml", what="a timetable folder")

@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from .errors import InputError
-from .io.files import Row, atomic_write
-from .io.timetable import DAYS
-from .network import Line
-from .timetable.model import Timetable, Trip
-from .units import format_clock, parse_clock
+from ..errors import InputError
+from ..network import Line
+from ..timetable.model import Timetable, Trip
+from ..units import format_clock, parse_clock
+from .files import Row, atomic_write
+from .timetable import DAYS
 
 __all__ = ["export_gtfs", "import_gtfs", "ROUTE_TYPE_LIGHT_RAIL"]
 
