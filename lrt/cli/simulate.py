@@ -62,10 +62,10 @@ def _load_standard(raw: str):
 
 def run(args: argparse.Namespace) -> int:
     from ..io.faults import read_faults
+    from ..io.files import file_digest
     from ..io.timetable import read_timetable
     from ..paths import shipped_rolling_stock, shipped_timetable
     from ..sim import Scenario, SimOptions, simulate
-    from ..sim.records import file_digest
     from ..sim.service import service_for
     from .demand import load_demand
 

@@ -22,6 +22,7 @@ __all__ = [
     "Doc",
     "atomic_write",
     "atomic_dir",
+    "file_digest",
 ]
 
 
@@ -295,3 +296,16 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, or of every file in a folder (names and contents, sorted by name)."""
+    import hashlib
+
+    path = Path(path)
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for p in files:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()

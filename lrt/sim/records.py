@@ -6,7 +6,6 @@ pandas frames are built only on request.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,7 +13,7 @@ import numpy as np
 from .. import __version__
 from .passengers import PassengerBook
 
-__all__ = ["EVENT_COLUMNS", "PASSENGER_COLUMNS", "SimulationResult", "file_digest"]
+__all__ = ["EVENT_COLUMNS", "PASSENGER_COLUMNS", "SimulationResult"]
 
 EVENT_COLUMNS = ("train", "trip_id", "direction", "stop_sequence", "station", "planned_arrival_s",
                  "planned_departure_s", "arrival_s", "departure_s", "load_departure", "boarded", "alighted",
@@ -25,19 +24,6 @@ PASSENGER_COLUMNS = ("arrival_s", "origin", "destination", "board_s", "alight_s"
                      "stranded", "detrained")
 """One row per passenger: station codes; ``board_s``/``alight_s`` are inf if it never happened; ``trip`` is
 the trip id boarded ('' if none); ``left_behind`` counts trains that were full when it wanted to board."""
-
-
-def file_digest(path) -> str:
-    """SHA-256 of a file, or of every file in a folder (sorted by name)."""
-    from pathlib import Path
-
-    path = Path(path)
-    h = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for p in files:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
