@@ -141,11 +141,3 @@ class Conditions:
     def trains_available(self, fleet: int) -> int:
         """Trains fit for service at the start of the day [1]."""
         return int(math.floor(fleet * self.fleet_availability + 1e-9))
-
-    def adhesion_t(self, speed_kmh):
-        """Traction adhesion at a speed [1]."""
-        return curtius_kniffler(speed_kmh) if self.adhesion_traction is None else self.adhesion_traction
-
-    def adhesion_b(self, speed_kmh):
-        """Braking adhesion at a speed [1]."""
-        return curtius_kniffler(speed_kmh) if self.adhesion_braking is None else self.adhesion_braking

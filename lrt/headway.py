@@ -25,6 +25,7 @@ from .conditions import Conditions, curtius_kniffler
 from .network import Line
 from .rollingstock import TrainSpec
 from .runtime import RunProfile, run_both
+from .units import G
 
 __all__ = ["Signalling", "Location", "HeadwayReport", "close_in_time", "line_separation", "terminal_headway",
            "station_close_in", "headway_report", "guaranteed_braking", "available_acceleration"]
@@ -106,14 +107,14 @@ def guaranteed_braking(train: TrainSpec, conditions: Conditions, rate_ms2: float
     """The braking rate CBTC can guarantee [m/s²]: the service rate scaled by the conditions and capped by
     the adhesion available (μ·g on the braked share of the weight)."""
     mu = conditions.adhesion_braking if conditions.adhesion_braking is not None else 0.25
-    return min(rate_ms2 * conditions.braking_rate_factor, mu * 9.80665 * train.braked_axle_share)
+    return min(rate_ms2 * conditions.braking_rate_factor, mu * G * train.braked_axle_share)
 
 
 def available_acceleration(train: TrainSpec, conditions: Conditions, rate_ms2: float) -> float:
     """The acceleration a train can hold from a standstill [m/s²]: the ATO rate capped by the adhesion on
     the driven axles (dry rail: Curtius–Kniffler at standstill)."""
     mu = conditions.adhesion_traction if conditions.adhesion_traction is not None else curtius_kniffler(0.0)
-    return min(rate_ms2, mu * 9.80665 * train.driven_axle_share)
+    return min(rate_ms2, mu * G * train.driven_axle_share)
 
 
 def close_in_time(*, length_m: float, approach_ms: float, accel_ms2: float, decel_ms2: float,

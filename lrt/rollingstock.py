@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .units import G
-
 __all__ = ["TrainSpec"]
 
 
@@ -68,6 +66,3 @@ class TrainSpec:
         """Davis running resistance on straight level track [N] (Davis 1926)."""
         m = self.mass_kg(passengers)
         return self.davis_a_n_per_kg * m + self.davis_b_n_per_kg_ms * m * speed_ms + self.davis_c_n_per_ms2 * speed_ms**2
-
-    def weight_n(self, passengers: float = 0.0) -> float:
-        return self.mass_kg(passengers) * G

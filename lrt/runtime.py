@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .conditions import Conditions
+from .conditions import Conditions, curtius_kniffler
 from .network import DIRECTIONS, Line
 from .rollingstock import TrainSpec
 from .units import KMH, G
@@ -222,12 +222,12 @@ class _Car:
 
     def traction_n(self, v: float) -> float:
         """Tractive force available at speed v [N]."""
-        mu = self.mu_t if self.mu_t is not None else 7.5 / (v * 3.6 + 44.0) + 0.161
+        mu = self.mu_t if self.mu_t is not None else curtius_kniffler(v * 3.6)
         f = self.f_max if v * self.f_max <= self.p_max else self.p_max / v
         return min(f, mu * self.w_driven)
 
     def brake_cap_n(self, v: float) -> float:
-        mu = self.mu_b if self.mu_b is not None else 7.5 / (v * 3.6 + 44.0) + 0.161
+        mu = self.mu_b if self.mu_b is not None else curtius_kniffler(v * 3.6)
         return mu * self.w_braked
 
     def resistance_n(self, v: float) -> float:

@@ -178,3 +178,23 @@ def test_same_seed_same_numbers_different_seed_different_numbers(weekday):
     assert np.array_equal(a.passengers["board_s"], b.passengers["board_s"])
     assert not np.array_equal(a.events["departure_s"], c.events["departure_s"])
     assert a.generated != c.generated
+
+
+def test_a_trip_that_skips_a_station_runs_the_longer_leg():
+    from lrt.errors import SimulationError
+
+    line = make_line((1000.0, 2500.0, 4000.0))
+    train = make_train()
+    express = Trip(trip_id="X1", block_id="T1", direction="up", stops=(1, 3), arrival_s=(100.0, 300.0),
+                   departure_s=(100.0, 300.0))
+    scenario = Scenario(line=line, train=train, options=CALM,
+                        timetable=Timetable(name="x", service_id="s", trips=(express,)))
+    r = simulate(scenario, 1)
+    leg = run_profile(line, train, stops=[1, 3]).running_s  # one acceleration and one stop over 3 km
+    assert r.events["arrival_s"][-1] == pytest.approx(100.0 + leg)
+    assert leg < sum(s.run_s for s in run_profile(line, train).segments)
+    # a plan made for another timetable is refused with a clear error, not a wrong answer
+    local = Scenario(line=line, train=train, options=CALM, timetable=Timetable(
+        name="l", service_id="s", trips=(_trip("U1", "T1", "up", (1, 2, 3), 100.0),)))
+    with pytest.raises(SimulationError, match="the plan was made for another timetable"):
+        simulate(scenario, 1, plan=make_plan(local))

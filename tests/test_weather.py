@@ -10,6 +10,7 @@ import pytest
 from lrt.cli import main
 from lrt.conditions import Conditions, Failure, Failures
 from lrt.demand import build_demand
+from lrt.disruptions import Fault
 from lrt.headway import headway_report
 from lrt.io.conditions import PRESETS, read_conditions, resolve_weather
 from lrt.io.demand import read_demand_model
@@ -18,7 +19,6 @@ from lrt.io.timetable import read_timetable
 from lrt.paths import shipped, shipped_network, shipped_timetable
 from lrt.runtime import run_profile
 from lrt.sim import Scenario, make_plan, simulate
-from lrt.sim.faults import Fault
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..disruptions import KINDS, Fault
 from ..network import Line
-from ..sim.faults import KINDS, Fault
 from ..units import parse_clock
 from .files import Doc, read_toml
 

@@ -113,12 +113,6 @@ class Doc:
             raise self.error(key, f"{value}", f"an integer >= {minimum}")
         return value
 
-    def boolean(self, key: str, default: Any = None) -> bool:
-        value = self._get(key, _REQUIRED if default is None else default, "true or false")
-        if not isinstance(value, bool):
-            raise self.error(key, f"{value!r}", "true or false")
-        return value
-
     def quantity(self, key: str, dimension: str, default: float | None = None, *,
                  minimum: float | None = None, positive: bool = False) -> float:
         """A ``{ value = .., unit = "..", source|estimate = ".." }`` entry converted to SI."""

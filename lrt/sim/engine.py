@@ -20,11 +20,12 @@ import numpy as np
 import simpy
 
 from ..demand import Arrivals, arrivals
-from ..runtime import run_profile
+from ..disruptions import Fault
+from ..errors import SimulationError
 from ..timetable.model import Trip
 from .controller import Controller, Regulation, StopContext
 from .dwell import DwellModel
-from .faults import Fault, FaultBook
+from .faults import FaultBook
 from .passengers import PassengerBook
 from .plan import Plan, make_plan
 from .records import SimulationResult
@@ -132,21 +133,12 @@ class _Run:
         key = (direction, a, b)
         p = self.plan
         if key not in p.run_empty:
-            self._add_pair(key)
+            raise SimulationError(f"no running time from {a} to {b} ({direction}): the plan was made for "
+                                  f"another timetable")
         share = min(load / p.full_load, 1.5) if p.full_load else 0.0
         kind = ("fast_empty", "fast_full") if late and self.opt.recovery else ("run_empty", "run_full")
         lo, hi = getattr(p, kind[0])[key], getattr(p, kind[1])[key]
         return (lo + (hi - lo) * share) * self._noise_run()
-
-    def _add_pair(self, key) -> None:
-        """Running times between two stops that are not neighbours on the line (a skipping trip)."""
-        direction, a, b = key
-        s = self.s
-        for table, load, allowance in (("run_empty", 0.0, None), ("run_full", s.train.capacity, None),
-                                       ("fast_empty", 0.0, 0.0), ("fast_full", s.train.capacity, 0.0)):
-            getattr(self.plan, table)[key] = run_profile(s.line, s.train, direction=direction, stops=[a, b],
-                                                         conditions=s.conditions, passengers=load,
-                                                         allowance=allowance).running_s
 
     # -- the train process -------------------------------------------------------------------------
     def train(self, block: str, trips: list[Trip]):

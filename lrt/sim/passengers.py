@@ -47,11 +47,6 @@ class PassengerBook:
         self.requeued: dict[tuple[int, str], np.ndarray] = {}  # detrained passengers, first in line
         self.detrained = np.zeros(n, dtype=np.int32)
 
-    def waiting(self, station: int, direction: str, t: float) -> int:
-        """Passengers on the platform at time t [1]."""
-        key = (station, direction)
-        return int(np.searchsorted(self.queue_times[key], t, side="right")) - self.heads[key]
-
     def board(self, station: int, direction: str, t: float, room: int, trip: int) -> tuple[np.ndarray, int]:
         """Board up to ``room`` of the passengers who have arrived by t; the rest are left behind.
 
@@ -101,7 +96,3 @@ class PassengerBook:
             self.alight_s[onboard[off]] = t
             onboard = onboard[~off]
         return onboard, n
-
-    def still_waiting(self) -> int:
-        return int(sum(len(q) - self.heads[k] for k, q in self.queues.items())
-                   + sum(a.size for a in self.requeued.values()))

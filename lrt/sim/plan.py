@@ -15,7 +15,8 @@ __all__ = ["Plan", "make_plan"]
 class Plan:
     """Per-run constants derived from the scenario (running times, close-in and terminal times)."""
 
-    run_empty: dict          # (direction, from, to) -> scheduled run time, empty train [s]
+    run_empty: dict          # (direction, from, to) -> scheduled run time, empty train [s]; every stop pair
+                             # of the timetable's trips
     run_full: dict           # the same at the design load [s]
     fast_empty: dict         # flat-out run time, empty [s]
     fast_full: dict
@@ -39,6 +40,14 @@ def make_plan(scenario: Scenario) -> Plan:
                     tables[f"{kind}_{load_key}"][(direction, seg.from_code, seg.to_code)] = seg.run_s
                 if load_key == "empty" and kind == "run":
                     profiles[direction] = p
+    # trips that skip stations run between stops that are not neighbours on the line
+    skipping = {(t.direction, a, b) for t in scenario.timetable.trips for a, b in zip(t.stops, t.stops[1:])}
+    for key in sorted(skipping - set(tables["run_empty"])):
+        direction, a, b = key
+        for name, load, allowance in (("run_empty", 0.0, None), ("run_full", train.capacity, None),
+                                      ("fast_empty", 0.0, 0.0), ("fast_full", train.capacity, 0.0)):
+            tables[name][key] = run_profile(line, train, direction=direction, stops=[a, b], conditions=cond,
+                                            passengers=load, allowance=allowance).running_s
     sig = Signalling()
     close_in = {k: v[0] for k, v in station_close_in(line, train, profiles, cond, sig).items()}
     decel = guaranteed_braking(train, cond, min(line.operations.braking_ms2, train.service_brake_ms2))

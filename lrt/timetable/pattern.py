@@ -72,6 +72,3 @@ class ServicePattern:
 
     def dwell_at(self, code: int) -> float:
         return self.station_dwell_s.get(code, self.dwell_s)
-
-    def band_at(self, t_s: float) -> Band | None:
-        return next((b for b in self.bands if b.start_s <= t_s < b.end_s), None)
