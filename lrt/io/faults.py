@@ -1,4 +1,4 @@
-"""Read scripted faults (``scenarios/disruptions/*.toml``) into :class:`~lrt.sim.faults.Fault` objects."""
+"""Read scripted faults (``scenarios/disruptions/*.toml``) into :class:`~lrt.disruptions.Fault` objects."""
 
 from __future__ import annotations
 
