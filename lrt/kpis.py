@@ -45,13 +45,14 @@ def compute_kpis(result, scenario) -> dict:
         - ``train_km`` [km]: revenue train-km, the chainage between consecutive calls of every trip in
           the event log, summed (depot moves and turnbacks excluded).
 
-        Passengers (records of :mod:`lrt.sim.records`; the four states below add up to ``generated``)
+        Passengers (records of :mod:`lrt.sim.records`; ``generated = completed + stranded``)
 
         - ``passengers_generated`` [1]: passengers who arrived at a platform.
         - ``passengers_completed`` [1]: alighted at their destination.
-        - ``passengers_waiting_end`` [1]: never boarded (still on the platform when the day ended).
-        - ``passengers_on_board_end`` [1]: boarded but never alighted.
-        - ``passengers_stranded`` [1]: put off at a terminus short of their destination.
+        - ``passengers_stranded`` [1]: still waiting on a platform when the last train had passed (they
+          arrived after it, or full trains or a failure left them behind); ``stranded_share`` [1] of
+          those generated.
+        - ``passengers_detrained`` [1]: put off a failed train at least once (they wait for a later one).
         - ``mean_wait_s``, ``p95_wait_s`` [s]: mean and 95th percentile (linear interpolation) of
           boarding time minus platform arrival time, over passengers who boarded; includes the wait for
           the first train of the day and for trains after a denied boarding.
@@ -174,16 +175,17 @@ def load_table(result, scenario):
 
 # -- the KPI groups ----------------------------------------------------------------------------------
 def _passenger_kpis(result, scenario) -> dict:
-    out = {"passengers_generated": result.generated, "passengers_completed": result.completed,
-           "passengers_waiting_end": result.waiting_at_end, "passengers_on_board_end": result.on_board_at_end,
-           "passengers_stranded": result.stranded}
     p = result.passengers
+    out = {"passengers_generated": result.generated, "passengers_completed": result.completed,
+           "passengers_stranded": result.stranded,
+           "stranded_share": _round(result.stranded / result.generated, 4) if result.generated else None,
+           "passengers_detrained": int(np.count_nonzero(p["detrained"])) if p else 0}
     if not p or len(p["arrival_s"]) == 0:
         return out | dict.fromkeys(("mean_wait_s", "p95_wait_s", "excess_wait_s", "mean_journey_s",
                                     "p95_journey_s", "mean_in_vehicle_s"))
     arrival, board, alight = (np.asarray(p[k], dtype=float) for k in ("arrival_s", "board_s", "alight_s"))
     boarded = np.isfinite(board)
-    done = np.isfinite(alight) & ~np.asarray(p["stranded"], dtype=bool)
+    done = np.isfinite(alight)
     wait = board[boarded] - arrival[boarded]
     journey = alight[done] - arrival[done]
     out |= {"mean_wait_s": _mean(wait), "p95_wait_s": _pct(wait, 95), "excess_wait_s": _excess_wait(result, scenario),
@@ -338,9 +340,9 @@ _SECTIONS = (
                  ("revenue train-km", lambda k: _num(k["train_km"], "km")))),
     ("Passengers", (("generated", lambda k: _num(k["passengers_generated"])),
                     ("completed", lambda k: _num(k["passengers_completed"])),
-                    ("at day end: waiting / on board / stranded",
-                     lambda k: f"{k['passengers_waiting_end']} / {k['passengers_on_board_end']} / "
-                               f"{k['passengers_stranded']}"),
+                    ("stranded (no train after them)",
+                     lambda k: f"{_num(k['passengers_stranded'])} ({_share(k['stranded_share'])})"),
+                    ("put off a failed train", lambda k: _num(k["passengers_detrained"])),
                     ("wait: mean / 95th percentile", lambda k: f"{_min(k['mean_wait_s'])} / {_min(k['p95_wait_s'])}"),
                     ("excess wait (EWT)", lambda k: _min(k["excess_wait_s"])),
                     ("journey: mean / 95th percentile",

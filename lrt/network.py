@@ -102,7 +102,11 @@ class Depot:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Operations:
-    """The operator's defaults for running: ATO performance level, dwells and running-time margin."""
+    """The operator's defaults for running: ATO performance level, dwells and running-time margin.
+
+    ``max_dwell_extension_s`` [s]: how much longer than the dwell model gives for the passengers waiting
+    when the doors open the doors may stay open for passengers who reach the platform during the dwell.
+    """
 
     acceleration_ms2: float
     braking_ms2: float
@@ -111,6 +115,7 @@ class Operations:
     turnback_min_s: float
     fleet: int
     reserve_trains: int
+    max_dwell_extension_s: float = 10.0
     note: str = ""
 
 

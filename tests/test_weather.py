@@ -18,7 +18,7 @@ from lrt.io.faults import read_faults
 from lrt.io.timetable import read_timetable
 from lrt.paths import shipped, shipped_network, shipped_timetable
 from lrt.runtime import run_profile
-from lrt.sim import Scenario, make_plan, simulate
+from lrt.sim import Scenario, SimOptions, make_plan, simulate
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_more_train_failures_mean_fewer_trains_in_service(day):
     assert broken.trips_run < base.trips_run - 20
     assert len(broken.cancelled) > 20 and all("withdrawn" in c["reason"] for c in broken.cancelled)
     assert trains_running(broken, 17 * 3600, 18 * 3600) < trains_running(base, 17 * 3600, 18 * 3600)
-    assert broken.generated == broken.completed + broken.waiting_at_end + broken.on_board_at_end + broken.stranded
+    assert broken.generated == broken.completed + broken.stranded
     assert broken.passengers["detrained"].sum() > 0
 
 
@@ -156,7 +156,8 @@ def test_scripted_fault_appears_at_its_time_and_place_and_seeds_repeat(astana, d
     line, _ = astana
     scenario, _ = day
     faults = read_faults(shipped("scenarios", "disruptions", "am-peak.toml"), line, set(scenario.timetable.blocks()))
-    _, r = _run(day, faults=faults)
+    # no noise: the train behind T07 (5 min) certainly reaches Baiterek while T07 stands there 4 min longer
+    _, r = _run(day, faults=faults, options=SimOptions(variability=False))
     e = r.events
     row = np.nonzero((e["train"] == "T07") & (e["station"] == 112) & (e["arrival_s"] >= 7 * 3600 + 42 * 60))[0][0]
     assert e["dwell_s"][row] >= 240.0

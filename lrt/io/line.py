@@ -53,6 +53,7 @@ def read_line(folder: Path) -> Line:
         turnback_min_s=ops.quantity("turnback_min", "time", minimum=0),
         fleet=int(ops.quantity("fleet", "dimensionless", positive=True)),
         reserve_trains=int(ops.quantity("reserve_trains", "dimensionless", minimum=0)),
+        max_dwell_extension_s=ops.quantity("max_dwell_extension", "time", 10.0, minimum=0),
     )
     if operations.reserve_trains >= operations.fleet:
         raise ops.error("reserve_trains", str(operations.reserve_trains), f"fewer than the fleet ({operations.fleet})")

@@ -26,6 +26,7 @@ from ..timetable.model import Trip
 from .controller import Controller, Regulation, StopContext
 from .dwell import DwellModel
 from .faults import FaultBook
+from .noise import Noise
 from .passengers import PassengerBook
 from .plan import Plan, make_plan
 from .records import SimulationResult
@@ -38,11 +39,11 @@ __all__ = ["simulate"]
 class _Train:
     """Mutable state of one train during a run."""
 
-    __slots__ = ("block", "onboard", "platform", "ready_s", "at", "fault")
+    __slots__ = ("block", "load", "platform", "ready_s", "at", "fault")
 
     def __init__(self, block: str) -> None:
         self.block = block
-        self.onboard = np.empty(0, dtype=np.int64)
+        self.load = None  # passengers on board (lrt.sim.passengers.Load) on the current trip
         self.platform = None  # (resource, request) held
         self.ready_s = 0.0
         self.at = None  # station code where the train stands
@@ -52,7 +53,7 @@ class _Train:
 class _Run:
     """One simulation run (SimPy environment, resources, records)."""
 
-    def __init__(self, scenario: Scenario, plan: Plan, book: PassengerBook | None, rng: np.random.Generator,
+    def __init__(self, scenario: Scenario, plan: Plan, book: PassengerBook, rng: np.random.Generator,
                  controller: Controller, faults: FaultBook) -> None:
         self.s = scenario
         self.plan = plan
@@ -84,7 +85,9 @@ class _Run:
         self.pull_out_to = {e.to_trip for e in tt.operations if e.event == "pull_out"}
         self.pull_in_from = {e.from_trip for e in tt.operations if e.event == "pull_in"}
         self.trip_no = {t.trip_id: i for i, t in enumerate(tt.trips)}
-        self.planned_headway = _planned_headways(tt.trips)
+        self.planned_headway = plan.planned_headway
+        self.serves = plan.serves
+        self.noise = Noise(self.opt, rng)
         self.faults = faults
         self.fault_of: dict[str, str] = {}  # block -> fault behind its delay (for knock-on causes)
         self.closed: dict[frozenset, tuple[float, str]] = {}  # power-rail sections: until, fault label
@@ -110,24 +113,6 @@ class _Run:
         yield self.env.timeout(duration)
         res.release(req)
 
-    def _noise_run(self) -> float:
-        if not self.opt.variability or self.opt.run_time_cv == 0:
-            return 1.0
-        return max(1.0 + self.rng.normal(0.0, self.opt.run_time_cv), 0.5)
-
-    def _noise_dwell(self) -> float:
-        cv = self.opt.dwell_cv
-        if not self.opt.variability or cv == 0:
-            return 1.0
-        sigma = math.sqrt(math.log(1 + cv * cv))
-        return float(self.rng.lognormal(-sigma * sigma / 2, sigma))
-
-    def _primary_delay(self) -> float:
-        o = self.opt
-        if not o.variability or o.primary_delay_share == 0 or self.rng.random() >= o.primary_delay_share:
-            return 0.0
-        return float(self.rng.exponential(o.primary_delay_mean_s))
-
     def _run_time(self, direction: str, a: int, b: int, late: bool, load: int) -> float:
         """Segment run time: scheduled (or flat out when late), at the train's load, with noise [s]."""
         key = (direction, a, b)
@@ -138,7 +123,7 @@ class _Run:
         share = min(load / p.full_load, 1.5) if p.full_load else 0.0
         kind = ("fast_empty", "fast_full") if late and self.opt.recovery else ("run_empty", "run_full")
         lo, hi = getattr(p, kind[0])[key], getattr(p, kind[1])[key]
-        return (lo + (hi - lo) * share) * self._noise_run()
+        return (lo + (hi - lo) * share) * self.noise.run()
 
     # -- the train process -------------------------------------------------------------------------
     def train(self, block: str, trips: list[Trip]):
@@ -253,17 +238,15 @@ class _Run:
     def _trip(self, t: _Train, trip: Trip):
         """Run one trip; returns '' or, when the train failed and was withdrawn, the fault's label."""
         env = self.env
-        book = self.book
         n = len(trip.stops)
-        trip_no = self.trip_no[trip.trip_id]
         direction = trip.direction
+        t.load = self.book.new_load(self.trip_no[trip.trip_id], self.plan.capacity)
         for i, code in enumerate(trip.stops):
-            planned_arr, planned_dep = trip.arrival_s[i], trip.departure_s[i]
-            causes = []
+            causes: list[str] = []
             failed = None
             if i > 0:
                 late = env.now - trip.departure_s[i - 1] > 10.0
-                r = self._run_time(direction, trip.stops[i - 1], code, late, int(t.onboard.size))
+                r = self._run_time(direction, trip.stops[i - 1], code, late, t.load.size)
                 failed = self.faults.train_failure(t.block, env.now, r)
                 wait, holder = yield from self._approach(t, trip, i, r, failed)
                 if failed is not None:
@@ -275,89 +258,111 @@ class _Run:
                     t.fault = behind or t.fault
             arrival = env.now
             t.at = code
-            alighted = boarded_n = denied = 0
             idx = self.index[code]
-            if book is not None:
-                t.onboard, alighted = book.alight(t.onboard, idx, arrival)
-            if failed is not None and i < n - 1:  # withdrawn: everyone off to wait for the next train
-                if book is not None and t.onboard.size:
-                    alighted += int(t.onboard.size)
-                    book.requeue(t.onboard, idx, direction)
-                    t.onboard = t.onboard[:0]
-                yield env.timeout(self.opt.min_dwell_s)
-                self._release(t)
-                self.faults.record(failed[0], f"stopped {failed[0].duration_s:.0f} s, detrained at "
-                                              f"{self.s.line.station(code).name_en}, withdrawn to the depot")
-                self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival,
-                                    env.now, 0, 0, alighted, 0, env.now - arrival, "; ".join(causes)))
-                self.cancelled.append((trip.trip_id, t.block, f"withdrawn at {code} ({t.fault})"))
-                t.at = None
-                return t.fault
-            if i == n - 1:
-                if book is not None and t.onboard.size:
-                    book.stranded[t.onboard] = True
-                    book.alight_s[t.onboard] = arrival
-                    t.onboard = t.onboard[:0]
-                self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival,
-                                    arrival, 0, 0, alighted, 0, 0.0, "; ".join(causes)))
-                self.trips_run.add(trip.trip_id)
-                if failed is not None:  # reached the terminus, then withdrawn
-                    self.faults.record(failed[0], f"stopped {failed[0].duration_s:.0f} s, reached the terminus, "
-                                                  f"withdrawn to the depot")
-                    return t.fault
-                return ""
-            # departure: boarding, dwell, regulation
-            ready = max(arrival, t.ready_s) if i == 0 else arrival
-            board_at = max(ready, planned_dep) if i == 0 and self.opt.hold_terminal_departures else ready
-            if book is not None:
-                boarded, denied = book.board(idx, direction, board_at, self.plan.capacity - t.onboard.size, trip_no)
-                boarded_n = boarded.size
-                if boarded_n:
-                    t.onboard = np.concatenate((t.onboard, boarded))
-            dwell = self.dwell.dwell_s(boarded_n, alighted, t.onboard.size - boarded_n) * self._noise_dwell()
-            dwell = max(dwell, self.opt.min_dwell_s)
-            delay = self._primary_delay()
-            if delay > 0:
-                causes.append(f"primary delay ({delay:.0f} s)")
-            door = self.faults.door(t.block, code, env.now)
-            if door is not None:
-                delay += door.duration_s
-                t.fault = door.label(self.s.line)
-                causes.append(f"{t.fault} ({door.duration_s:.0f} s)")
-                self.faults.record(door, f"dwell +{door.duration_s:.0f} s")
-            if dwell - (planned_dep - planned_arr if i > 0 else dwell) > 30.0:
-                causes.append(f"long dwell: {boarded_n} on, {alighted} off ({dwell:.0f} s)")
-            # at a terminus passengers board during the layover: the dwell runs from the arrival
-            earliest = max(arrival + dwell, ready) + delay
-            ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
-                              now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
-                              previous_departure_s=self.last_departure.get((code, direction)),
-                              planned_headway_s=self.planned_headway.get((trip.trip_id, i)), load=int(t.onboard.size))
-            departure = max(earliest, self.controller.departure_s(ctx))
-            if departure > env.now:
-                yield env.timeout(departure - env.now)
-            if i == 0 and code in self.crossovers:
-                extra = yield from self._cross(t, code, self.plan.terminal_out.get(code, 30.0))
-                if extra:
-                    causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
-                    yield env.timeout(extra)
-                departure = env.now
-            if self.closed and i + 1 < n:  # power-rail icing ahead: wait here, holding the platform
-                until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
-                if env.now < until:
-                    causes.append(f"{label} ({until - env.now:.0f} s)")
-                    t.fault = label
-                    yield env.timeout(until - env.now)
-                    departure = env.now
-            self._release(t)
-            self.last_departure[(code, direction)] = departure
-            if departure - planned_dep <= 60.0:
-                t.fault = ""  # back on time: later delays are not this fault's
-            self.fault_of[t.block] = t.fault
-            self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival,
-                                departure, int(t.onboard.size), boarded_n, alighted, denied, departure - arrival,
-                                "; ".join(causes)))
+            alighted = self.book.alight(t.load, idx) if i > 0 else 0
+            if i == n - 1 or failed is not None:
+                # the end of the trip, or withdrawn: whoever is still on board waits here for a later train
+                alighted += self.book.detrain(t.load, idx, direction, arrival)
+                return (yield from self._end_trip(t, trip, i, arrival, alighted, causes, failed))
+            yield from self._call(t, trip, i, arrival, alighted, causes)
         return ""
+
+    def _end_trip(self, t: _Train, trip: Trip, i: int, arrival: float, alighted: int, causes: list[str],
+                  failed: tuple[Fault, float] | None):
+        """The last call of a trip, or the call where a failed train is withdrawn (to the depot, freeing its
+        platform; a reserve may take over its later trips)."""
+        env = self.env
+        code = trip.stops[i]
+        last = i == len(trip.stops) - 1
+        if failed is not None:
+            yield env.timeout(self.opt.min_dwell_s)  # everyone off
+            self._release(t)
+            t.at = None
+            where = "reached the terminus" if last else f"detrained at {self.s.line.station(code).name_en}"
+            self.faults.record(failed[0], f"stopped {failed[0].duration_s:.0f} s, {where}, withdrawn to the depot")
+            if not last:
+                self.cancelled.append((trip.trip_id, t.block, f"withdrawn at {code} ({t.fault})"))
+        self.events.append((t.block, trip.trip_id, trip.direction, i, code, trip.arrival_s[i], trip.departure_s[i],
+                            arrival, env.now, 0, 0, alighted, 0, env.now - arrival, env.now, "; ".join(causes)))
+        if last:
+            self.trips_run.add(trip.trip_id)
+        return t.fault if failed is not None else ""
+
+    def _call(self, t: _Train, trip: Trip, i: int, arrival: float, alighted: int, causes: list[str]):
+        """A call with passengers: doors open, boarding until they close, regulation, departure."""
+        env = self.env
+        code, direction = trip.stops[i], trip.direction
+        planned_arr, planned_dep = trip.arrival_s[i], trip.departure_s[i]
+        load = t.load
+        load.serves = self.serves.get((trip.trip_id, i))
+        platform = self.book.platforms[(self.index[code], direction)]
+        before = load.size  # on board once those for this station are off
+        platform.open_doors(load, arrival, priority=planned_dep)
+        closes = self._doors_close(platform, load, arrival, alighted, before)
+        if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
+            causes.append(f"long dwell: {load.size - before} on, {alighted} off ({closes - arrival:.0f} s)")
+        # a terminus: not before the turnback minimum; passengers board all through the layover
+        earliest = max(closes, t.ready_s) if i == 0 else closes
+        delay = self.noise.primary_delay()
+        if delay > 0:
+            causes.append(f"primary delay ({delay:.0f} s)")
+        door = self.faults.door(t.block, code, env.now)
+        if door is not None:
+            delay += door.duration_s
+            t.fault = door.label(self.s.line)
+            causes.append(f"{t.fault} ({door.duration_s:.0f} s)")
+            self.faults.record(door, f"dwell +{door.duration_s:.0f} s")
+        earliest += delay
+        ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
+                          now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
+                          previous_departure_s=self.last_departure.get((code, direction)),
+                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)), load=load.size)
+        departure = max(earliest, self.controller.departure_s(ctx))
+        closing = self.opt.door_closing_s
+        if departure - closing > env.now:  # doors open until the closing sequence begins
+            yield env.timeout(departure - closing - env.now)
+        if self.closed:  # power-rail icing ahead: wait here with the doors open, holding the platform
+            until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
+            if env.now < until:
+                causes.append(f"{label} ({until - env.now:.0f} s)")
+                t.fault = label
+                yield env.timeout(until - env.now)
+        doors_closed = env.now
+        denied = platform.close_doors(load, doors_closed)
+        yield env.timeout(closing)
+        if i == 0 and code in self.crossovers:
+            extra = yield from self._cross(t, code, self.plan.terminal_out.get(code, 30.0))
+            if extra:
+                causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
+                yield env.timeout(extra)
+        departure = env.now
+        self._release(t)
+        self.last_departure[(code, direction)] = departure
+        if departure - planned_dep <= 60.0:
+            t.fault = ""  # back on time: later delays are not this fault's
+        self.fault_of[t.block] = t.fault
+        self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival, departure,
+                            load.size, load.size - before, alighted, denied, departure - arrival, doors_closed,
+                            "; ".join(causes)))
+
+    def _doors_close(self, platform, load, opened: float, alighted: int, before: int) -> float:
+        """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
+        platform while the doors are open included, up to the line's dwell-extension limit."""
+        noise = self.noise.dwell()
+        closing = self.opt.door_closing_s
+
+        def closes(boarding: int) -> float:
+            return opened + max(self.opt.min_dwell_s, self.dwell.dwell_s(boarding, alighted, before) * noise)
+
+        boarded = load.size - before
+        t = closes(boarded)
+        limit = t + self.s.line.operations.max_dwell_extension_s
+        while t < limit:
+            later = closes(boarded + platform.peek(load, opened, t - closing))
+            if later <= t:
+                break
+            t = min(later, limit)
+        return t
 
     def _approach(self, t: _Train, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None = None):
         """Run to stop i; ask for its platform a close-in time before arriving; return (wait, train waited for).
@@ -395,20 +400,6 @@ class _Run:
         return max(granted - t_req, 0.0), holder
 
 
-def _planned_headways(trips) -> dict:
-    """Planned headway of every call: its planned departure minus the previous trip's at that stop [s]."""
-    by_stop: dict = {}
-    for trip in trips:
-        for i, (code, dep) in enumerate(zip(trip.stops[:-1], trip.departure_s[:-1])):
-            by_stop.setdefault((code, trip.direction), []).append((dep, trip.trip_id, i))
-    out = {}
-    for seq in by_stop.values():
-        seq.sort()
-        for (d0, _, _), (d1, trip_id, i) in zip(seq, seq[1:]):
-            out[(trip_id, i)] = d1 - d0
-    return out
-
-
 def simulate(scenario: Scenario, seed: int, *, controller: Controller | None = None,
              plan: Plan | None = None, passengers: Arrivals | None = None) -> SimulationResult:
     """Run one operating day.
@@ -432,16 +423,27 @@ def simulate(scenario: Scenario, seed: int, *, controller: Controller | None = N
     plan = plan or make_plan(scenario)
     if passengers is None and scenario.demand is not None:
         passengers = arrivals(scenario.demand, np.random.default_rng(demand_seq))
-    book = PassengerBook(passengers, len(scenario.line.codes)) if passengers is not None else None
-    if book is not None and scenario.demand is not None and tuple(scenario.demand.codes) != scenario.line.codes:
+    if passengers is not None and tuple(passengers.codes) != scenario.line.codes:
         raise ValueError("the demand's stations are not the line's")
+    book = PassengerBook(passengers if passengers is not None else _nobody(scenario.line), len(scenario.line.codes))
     faults = FaultBook(list(scenario.faults), scenario.conditions, scenario.line, np.random.default_rng(fault_seq))
     run = _Run(scenario, plan, book, np.random.default_rng(ops_seq), controller or Regulation(scenario.options),
                faults)
-    for block, trips in scenario.timetable.blocks().items():
-        run.env.process(run.train(block, trips))
+    trains = {block: run.env.process(run.train(block, trips)) for block, trips in scenario.timetable.blocks().items()}
     run.env.run()
+    stuck = sorted(block for block, process in trains.items() if process.is_alive)
+    if stuck:  # a train waiting for ever (a platform or crossover never freed) is a bug, not a result
+        raise SimulationError(f"trains {', '.join(stuck)} never finished their day: each waits for ever for a "
+                              f"platform or crossover (a deadlock; their last calls are in the event log)")
     faults.close()
-    return SimulationResult.collect(scenario, seed, run.events, book, run.trips_run, faults=faults.log,
-                                    cancelled=run.cancelled, reserves_left=run.reserves)
+    return SimulationResult.collect(scenario, seed, run.events, book if passengers is not None else None,
+                                    run.trips_run, faults=faults.log, cancelled=run.cancelled,
+                                    reserves_left=run.reserves)
+
+
+def _nobody(line) -> Arrivals:
+    """No passengers (a run of the trains alone)."""
+    empty = np.empty(0)
+    return Arrivals(time_s=empty, origin=empty.astype(np.int64), destination=empty.astype(np.int64),
+                    codes=line.codes)
 

@@ -1,8 +1,11 @@
-"""Per-run constants derived from a scenario: running-time tables and CBTC times (the physics, done once)."""
+"""Per-scenario constants: running-time tables, CBTC times and what each call of the timetable needs (done once,
+reused by every seed)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..headway import Signalling, guaranteed_braking, station_close_in, terminal_headway
 from ..runtime import run_profile
@@ -25,6 +28,8 @@ class Plan:
     terminal_out: dict       # terminal code -> crossover held on departure [s]
     capacity: int
     full_load: int
+    planned_headway: dict    # (trip id, stop index) -> planned headway behind the previous trip there [s]
+    serves: dict             # (trip id, stop index) -> destinations taken, for trips that skip stations
 
 
 def make_plan(scenario: Scenario) -> Plan:
@@ -38,8 +43,8 @@ def make_plan(scenario: Scenario) -> Plan:
                 p = run_profile(line, train, direction=direction, conditions=cond, passengers=load, allowance=allowance)
                 for seg in p.segments:
                     tables[f"{kind}_{load_key}"][(direction, seg.from_code, seg.to_code)] = seg.run_s
-                if load_key == "empty" and kind == "run":
-                    profiles[direction] = p
+                if load_key == "full" and kind == "run":
+                    profiles[direction] = p  # CBTC times at the design load, as lrt headway computes them
     # trips that skip stations run between stops that are not neighbours on the line
     skipping = {(t.direction, a, b) for t in scenario.timetable.trips for a, b in zip(t.stops, t.stops[1:])}
     for key in sorted(skipping - set(tables["run_empty"])):
@@ -62,4 +67,39 @@ def make_plan(scenario: Scenario) -> Plan:
         t_in[code] = (loc.detail["arrival_s"], loc.detail["arrival_cross_s"])
         t_out[code] = loc.detail["departure_clear_s"]
     return Plan(**tables, close_in=close_in, terminal_in=t_in, terminal_out=t_out,
-                capacity=scenario.options.capacity(train, cond), full_load=train.capacity)
+                capacity=scenario.options.capacity(train, cond), full_load=train.capacity,
+                planned_headway=_planned_headways(scenario.timetable.trips),
+                serves=_stops_served(line, scenario.timetable.trips))
+
+
+def _planned_headways(trips) -> dict:
+    """Planned headway of every call: its planned departure minus the previous trip's at that stop [s]."""
+    by_stop: dict = {}
+    for trip in trips:
+        for i, (code, dep) in enumerate(zip(trip.stops[:-1], trip.departure_s[:-1])):
+            by_stop.setdefault((code, trip.direction), []).append((dep, trip.trip_id, i))
+    out = {}
+    for seq in by_stop.values():
+        seq.sort()
+        for (d0, _, _), (d1, trip_id, i) in zip(seq, seq[1:]):
+            out[(trip_id, i)] = d1 - d0
+    return out
+
+
+def _stops_served(line, trips) -> dict:
+    """Destinations a trip takes at each call, for trips that skip stations or end short of the line's end
+    (a normal trip takes everyone travelling its way: no entry) [bool mask by station index]."""
+    index = {code: k for k, code in enumerate(line.codes)}
+    out = {}
+    for trip in trips:
+        pos = [index[c] for c in trip.stops]
+        end = len(line.codes) - 1 if trip.direction == "up" else 0
+        step = 1 if trip.direction == "up" else -1
+        if pos == list(range(pos[0], end + step, step)):
+            continue
+        for i in range(len(pos) - 1):
+            mask = np.zeros(len(line.codes), dtype=bool)
+            mask[pos[i + 1:]] = True
+            out[(trip.trip_id, i)] = mask
+    return out
+

@@ -11,19 +11,24 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import __version__
-from .passengers import PassengerBook
+from .passengers import BOARDING_COLUMNS, PassengerBook
 
-__all__ = ["EVENT_COLUMNS", "PASSENGER_COLUMNS", "SimulationResult"]
+__all__ = ["EVENT_COLUMNS", "PASSENGER_COLUMNS", "BOARDING_COLUMNS", "SimulationResult"]
 
 EVENT_COLUMNS = ("train", "trip_id", "direction", "stop_sequence", "station", "planned_arrival_s",
                  "planned_departure_s", "arrival_s", "departure_s", "load_departure", "boarded", "alighted",
-                 "denied", "dwell_s", "cause")
-"""One row per train call: times in s of the service day; load on departure; ``cause`` of extra delay."""
+                 "denied", "dwell_s", "doors_close_s", "cause")
+"""One row per train call: times in s of the service day; the doors open on arrival and boarding ends at
+``doors_close_s`` (the closing sequence, then departure); load on departure; ``alighted`` counts everyone
+who got off (put off a failed train included); ``denied`` the passengers a full train left on the
+platform; ``cause`` of extra delay."""
 
 PASSENGER_COLUMNS = ("arrival_s", "origin", "destination", "board_s", "alight_s", "left_behind", "trip",
                      "stranded", "detrained")
 """One row per passenger: station codes; ``board_s``/``alight_s`` are inf if it never happened; ``trip`` is
-the trip id boarded ('' if none); ``left_behind`` counts trains that were full when it wanted to board."""
+the trip id boarded ('' if none); ``left_behind`` counts full trains that left it on the platform;
+``stranded``: still waiting when the last train had passed (never reached the destination);
+``detrained``: times put off a failed train (``board_s`` and ``trip`` are then the last boarding)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,6 +39,8 @@ class SimulationResult:
     ----------
     events : dict of column name -> numpy array, ``EVENT_COLUMNS``
     passengers : dict of column name -> numpy array, ``PASSENGER_COLUMNS`` (empty without demand)
+    boardings : dict of column name -> numpy array, ``BOARDING_COLUMNS``: every boarding, passenger
+        indices into ``passengers``, trip ids and station codes (empty without demand)
     trips_planned, trips_run : trips in the timetable, and trips that reached their last stop [1]
     metadata : seed, package version, scenario name, input digests, options
     """
@@ -44,6 +51,7 @@ class SimulationResult:
     trips_planned: int
     trips_run: int
     metadata: dict = field(default_factory=dict)
+    boardings: dict = field(default_factory=dict)
     faults: tuple = ()
     cancelled: tuple = ()
 
@@ -53,16 +61,26 @@ class SimulationResult:
         rows = sorted(rows, key=lambda r: (r[7], r[8], r[0], r[3]))  # by arrival, then departure
         cols = list(zip(*rows)) if rows else [[] for _ in EVENT_COLUMNS]
         kinds = (object, object, object, np.int32, np.int32, float, float, float, float, np.int32, np.int32,
-                 np.int32, np.int32, float, object)
+                 np.int32, np.int32, float, float, object)
         events = {name: np.asarray(col, dtype=kind) for name, col, kind in zip(EVENT_COLUMNS, cols, kinds)}
-        passengers = {}
+        passengers, boardings = {}, {}
         if book is not None:
             codes = np.asarray(scenario.line.codes, dtype=np.int32)
-            trip_ids = np.asarray([t.trip_id for t in scenario.timetable.trips] + [""], dtype=object)
+            trips = scenario.timetable.trips
+            trip_ids = np.asarray([t.trip_id for t in trips] + [""], dtype=object)
+            # arrival of every trip at every station it reached, for the alighting times
+            arrivals = np.full((len(trips) + 1, len(codes)), np.nan)
+            number = {t.trip_id: k for k, t in enumerate(trips)}
+            index = {int(c): k for k, c in enumerate(codes)}
+            for trip_id, code, t in zip(events["trip_id"], events["station"], events["arrival_s"]):
+                arrivals[number[trip_id], index[int(code)]] = t
+            rec, log = book.records(arrivals)
             passengers = {"arrival_s": book.arrival_s, "origin": codes[book.origin],
-                          "destination": codes[book.destination], "board_s": book.board_s,
-                          "alight_s": book.alight_s, "left_behind": book.left_behind,
-                          "trip": trip_ids[book.trip], "stranded": book.stranded, "detrained": book.detrained}
+                          "destination": codes[book.destination], "board_s": rec["board_s"],
+                          "alight_s": rec["alight_s"], "left_behind": rec["left_behind"],
+                          "trip": trip_ids[rec["trip"]], "stranded": rec["stranded"], "detrained": rec["detrained"]}
+            boardings = {"passenger": log["passenger"], "trip": trip_ids[log["trip"]],
+                         "station": codes[log["station"]], "board_s": log["board_s"]}
         opt = scenario.options
         metadata = {"seed": seed, "lrt_version": __version__, "scenario": scenario.name,
                     "line": scenario.line.name, "train": scenario.train.name, "timetable": scenario.timetable.name,
@@ -70,34 +88,24 @@ class SimulationResult:
                     "reserves_left": reserves_left,
                     "options": {k: getattr(opt, k) for k in opt.__dataclass_fields__}}
         return cls(seed=seed, events=events, passengers=passengers, trips_planned=len(scenario.timetable.trips),
-                   trips_run=len(trips_run), metadata=metadata, faults=tuple(faults),
+                   trips_run=len(trips_run), metadata=metadata, boardings=boardings, faults=tuple(faults),
                    cancelled=tuple({"trip_id": a, "train": b, "reason": c} for a, b, c in cancelled))
 
-    # passenger accounting: generated = completed + stranded + waiting + on board
+    # passenger accounting: generated = completed + stranded
     @property
     def generated(self) -> int:
+        """Passengers who reached a platform [1]."""
         return int(len(self.passengers.get("arrival_s", ())))
 
     @property
     def completed(self) -> int:
-        if not self.passengers:
-            return 0
-        return int(np.sum(np.isfinite(self.passengers["alight_s"]) & ~self.passengers["stranded"]))
+        """Passengers who reached their destination [1]."""
+        return int(np.sum(np.isfinite(self.passengers["alight_s"]))) if self.passengers else 0
 
     @property
     def stranded(self) -> int:
+        """Passengers still waiting when the last train had passed [1]."""
         return int(np.sum(self.passengers["stranded"])) if self.passengers else 0
-
-    @property
-    def waiting_at_end(self) -> int:
-        return int(np.sum(~np.isfinite(self.passengers["board_s"]))) if self.passengers else 0
-
-    @property
-    def on_board_at_end(self) -> int:
-        if not self.passengers:
-            return 0
-        p = self.passengers
-        return int(np.sum(np.isfinite(p["board_s"]) & ~np.isfinite(p["alight_s"])))
 
     def actual_trips(self) -> list:
         """The trips as run, in the timetable's Trip shape (actual times), for charts."""

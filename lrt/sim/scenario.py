@@ -66,14 +66,17 @@ class SimOptions:
     min_turnback_s: float = 120.0
     min_dwell_s: float = 20.0
     busiest_door_factor: float = 1.4
+    door_closing_s: float = 4.0
     reserve_delay_s: float = 600.0
     manual_points_s: float = 180.0
 
     def __post_init__(self) -> None:
         for name in ("run_time_cv", "dwell_cv", "primary_delay_share", "primary_delay_mean_s", "min_turnback_s",
-                     "min_dwell_s"):
+                     "min_dwell_s", "door_closing_s"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        if self.door_closing_s > self.min_dwell_s:
+            raise ValueError(f"door_closing_s ({self.door_closing_s}) must not exceed min_dwell_s ({self.min_dwell_s})")
         if not 0 <= self.primary_delay_share <= 1:
             raise ValueError(f"primary_delay_share must be in [0, 1], got {self.primary_delay_share!r}")
         if isinstance(self.load_standard, str) and self.load_standard not in ("design", "crush"):

@@ -122,7 +122,7 @@ def _run_times(trips, line, train, conditions, load_factor) -> list[Violation]:
 
 
 def _headways(trips, line, train, conditions) -> list[Violation]:
-    report = headway_report(line, train, conditions=conditions, passengers=0.0)
+    report = headway_report(line, train, conditions=conditions)  # the design load, as the simulation uses
     close_in = {(loc.location, loc.direction): loc.detail["close_in_s"] for loc in report.locations
                 if loc.kind == "station"}
     terminal = {loc.location: loc.headway_s for loc in report.locations if loc.kind == "terminal"}
