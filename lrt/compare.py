@@ -181,9 +181,11 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
         plan = make_plan(scenario)  # the physics once per preset, reused by every seed
         days = [_day_figures(simulate(scenario, seed, plan=plan), scenario, along) for seed in seeds]
         for d in days:
-            e = day_energy(drawn_kwh=d.pop("drawn_kwh"), returned_kwh=d.pop("returned_kwh"), train_km=d.pop("train_km"),
-                           train_hours=hours, train=train, power=line.power, temperature_c=cond.temperature_c)
-            d.update(traction_mwh=e.traction_net_mwh, energy_mwh=e.total_mwh, energy_kwh_per_train_km=e.kwh_per_train_km)
+            e = day_energy(drawn_kwh=d.pop("drawn_kwh"), returned_kwh=d.pop("returned_kwh"),
+                           train_km=d.pop("train_km"), train_hours=hours, train=train, power=line.power,
+                           temperature_c=cond.temperature_c)
+            d.update(traction_mwh=e.traction_net_mwh, energy_mwh=e.total_mwh,
+                     energy_kwh_per_train_km=e.kwh_per_train_km)
             fixed.update(hvac_mwh=e.hvac_mwh, auxiliary_mwh=e.auxiliary_mwh)  # the same for every seed
         samples[cond.name] = {k.name: [d[k.name] for d in days] if k.simulated else [fixed[k.name]] for k in KPIS}
     baseline = "normal" if "normal" in names else names[0]

@@ -158,8 +158,7 @@ def electric_brake_limit_n(speed_ms, energy: TrainEnergy, adhesion_n=math.inf) -
         Adhesion limit on the motored axles [N] (default none).
     """
     v = np.asarray(speed_ms, dtype=float)
-    with np.errstate(divide="ignore"):
-        by_power = np.where(v > 0, energy.electric_brake_power_w / np.where(v > 0, v, 1.0), np.inf)
+    by_power = energy.electric_brake_power_w / np.maximum(v, 1e-9)  # at standstill the fade gives 0 anyway
     force = np.minimum(np.minimum(energy.electric_brake_force_n, by_power), adhesion_n)
     return force * np.clip(v / energy.electric_brake_fade_speed_ms, 0.0, 1.0)
 

@@ -35,8 +35,8 @@ def test_energy_in_the_json_adds_up(capsys):
     for d in empty["directions"]:
         for key in ENERGY_KEYS[:-1]:  # every energy of the run is the sum of its segments'
             assert sum(s[key] for s in d["segments"]) == pytest.approx(d[key], abs=0.01 + 0.0005 * 17)
-        assert d["net_at_substation_kwh"] == pytest.approx(d["drawn_at_substation_kwh"] - d["returned_to_substation_kwh"],
-                                                           abs=0.011)
+        net = d["drawn_at_substation_kwh"] - d["returned_to_substation_kwh"]
+        assert d["net_at_substation_kwh"] == pytest.approx(net, abs=0.011)
         km = sum(s["distance_m"] for s in d["segments"]) / 1000
         assert d["net_kwh_per_train_km"] == pytest.approx(d["net_at_substation_kwh"] / km, abs=0.006)
         assert 0 < d["electric_braking_at_wheel_kwh"] <= d["braking_at_wheel_kwh"] < d["traction_at_wheel_kwh"]
@@ -70,9 +70,9 @@ def test_table_and_csv_and_plot(tmp_path, capsys):
     assert plot.stat().st_size > 20_000 and plot.read_bytes()[:4] == b"\x89PNG"
     assert main(["runtime", "--format", "csv", "--direction", "down"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0] == ("direction,from,to,distance_m,run_s,max_speed_kmh,traction_at_wheel_kwh,braking_at_wheel_kwh,"
-                       "electric_braking_at_wheel_kwh,drawn_at_substation_kwh,returned_to_substation_kwh,"
-                       "net_at_substation_kwh,net_kwh_per_train_km")
+    assert rows[0] == ("direction,from,to,distance_m,run_s,max_speed_kmh,traction_at_wheel_kwh,"
+                       "braking_at_wheel_kwh,electric_braking_at_wheel_kwh,drawn_at_substation_kwh,"
+                       "returned_to_substation_kwh,net_at_substation_kwh,net_kwh_per_train_km")
     assert len(rows) == 18 and rows[1].startswith("down,Nurly Zhol,Zhibek Zholy,")
 
 
