@@ -5,19 +5,21 @@ For each preset (a :class:`~lrt.conditions.Conditions`):
 * *fixed* figures, computed once: one-way running time with the dwells scaled by the preset
   (:func:`~lrt.runtime.run_both`, empty train), minimum headway, capacity and fleet-limited headway
   (:func:`~lrt.headway.headway_report`), trains available, the trips of the timetable the preset runs
-  (:func:`~lrt.sim.service.service_for` thins it when too few trains are fit) and the heating energy;
+  (:func:`~lrt.sim.service.service_for` thins it when too few trains are fit) and the HVAC and auxiliary
+  energy;
 * *simulated* figures, one value per seed (:func:`~lrt.kpis.compute_kpis`): trips run, waits, denied
-  boardings, punctuality and traction energy.
+  boardings, punctuality, traction energy, the day's energy and the energy per train-km.
 
 Every preset runs the same seeds (common random numbers), so the differences between presets are not
 drowned in seed-to-seed noise; ``change_ci95`` is the paired interval that this makes valid.  A mean over
 K seeds is given with its 95 % interval ``t(0.975, K−1)·s/√K`` (Student t, s the sample standard deviation
 with ddof = 1); one seed, or a fixed figure, has no interval (None).
 
-Energy is an approximation: traction energy at the wheel of an *empty* train, no regenerative braking and
-no drive or supply losses, summed over the stop-to-stop segments the trains actually ran (event log);
-heating is ``conditions.heating_kw`` × the train-hours out of the depot in the timetable run (its blocks'
-out intervals).  No I/O here: the caller reads the presets, the timetable, the pattern and the demand.
+Energy at the substations (:mod:`lrt.energy`): traction net of regenerative braking, for an *empty* train
+under the preset's adhesion, summed over the stop-to-stop segments the trains actually ran (event log);
+HVAC at the preset's temperature and the auxiliaries, over the train-hours out of the depot in the
+timetable run (its blocks' out intervals); per train-km over the segments run.  No I/O here: the caller
+reads the presets, the timetable, the pattern and the demand.
 """
 
 from __future__ import annotations
@@ -96,14 +98,17 @@ KPIS = (
     Kpi("denied_boardings", "denied boardings", "refusals", True, 0),
     Kpi("punctuality_1min_pct", "departures within 1 min", "%", True, 1),
     Kpi("punctuality_3min_pct", "departures within 3 min", "%", True, 1),
-    Kpi("traction_mwh", "traction energy", "MWh/day", True, 1),
-    Kpi("heating_mwh", "heating energy", "MWh/day", False, 1),
-    Kpi("energy_mwh", "energy", "MWh/day", True, 1),
+    Kpi("traction_mwh", "traction energy, net", "MWh/day", True, 1),
+    Kpi("hvac_mwh", "HVAC energy", "MWh/day", False, 1),
+    Kpi("auxiliary_mwh", "auxiliary energy", "MWh/day", False, 1),
+    Kpi("energy_mwh", "energy at substations", "MWh/day", True, 1),
+    Kpi("energy_kwh_per_train_km", "energy per train-km", "kWh/train-km", True, 2),
 )
 """The compared figures, in display order."""
 
-ENERGY_NOTE = ("energy: traction at the wheel of an empty train, no regenerative braking, no drive or supply "
-               "losses, over the segments run; heating = preset heating power x train-hours out of the depot")
+ENERGY_NOTE = ("energy at the substations: traction of an empty train net of regenerative braking, over the "
+               "segments run; HVAC at the preset's temperature and auxiliaries, x train-hours out of the depot "
+               "(docs/energy.md)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,10 +157,14 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
     options : SimOptions, optional
         Operating rules (default ``SimOptions()``).
     """
+    from .energy import day_energy
     from .sim import Scenario, SimOptions, make_plan, simulate
     from .sim.service import service_for
 
     names = [c.name for c in conditions]
+    untempered = [c.name for c in conditions if c.temperature_c is None]
+    if untempered:
+        raise ValueError(f"presets {untempered} have no temperature, which the HVAC energy needs")
     if not names or len(set(names)) != len(names) or len(demands) != len(names) or not seeds:
         raise ValueError(f"need distinct presets with one demand each and at least one seed, got {names}, "
                          f"{len(demands)} demands, {len(seeds)} seeds")
@@ -166,13 +175,18 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
         fixed, along = _fixed_figures(line, train, cond)
         run, service[cond.name] = service_for(line, train, timetable, cond, pattern)
         fixed["trips_planned"] = len(run.trips)
-        fixed["heating_mwh"] = cond.heating_kw * train_hours(run) / 1000.0
+        hours = train_hours(run)
         scenario = Scenario(name=f"{run.name}, {cond.name}", line=line, train=train, timetable=run,
                             conditions=cond, demand=demand, options=options)
         plan = make_plan(scenario)  # the physics once per preset, reused by every seed
         days = [_day_figures(simulate(scenario, seed, plan=plan), scenario, along) for seed in seeds]
         for d in days:
-            d["energy_mwh"] = d["traction_mwh"] + fixed["heating_mwh"]
+            e = day_energy(drawn_kwh=d.pop("drawn_kwh"), returned_kwh=d.pop("returned_kwh"),
+                           train_km=d.pop("train_km"), train_hours=hours, train=train, power=line.power,
+                           temperature_c=cond.temperature_c)
+            d.update(traction_mwh=e.traction_net_mwh, energy_mwh=e.total_mwh,
+                     energy_kwh_per_train_km=e.kwh_per_train_km)
+            fixed.update(hvac_mwh=e.hvac_mwh, auxiliary_mwh=e.auxiliary_mwh)  # the same for every seed
         samples[cond.name] = {k.name: [d[k.name] for d in days] if k.simulated else [fixed[k.name]] for k in KPIS}
     baseline = "normal" if "normal" in names else names[0]
     return Comparison(presets=tuple(names), baseline=baseline, seeds=tuple(int(s) for s in seeds),
@@ -181,7 +195,10 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
 
 
 def _fixed_figures(line, train, cond) -> tuple[dict, dict]:
-    """The seed-free figures of a preset, and the cumulative traction energy along each direction."""
+    """The seed-free figures of a preset, and the cumulative energy drawn and returned and the distance along
+    each direction (``along[quantity][direction][station]``, quantity ``drawn_kwh``, ``returned_kwh``,
+    ``train_km``)."""
+    from .energy import segment_energies
     from .headway import headway_report
     from .runtime import run_both
 
@@ -195,14 +212,14 @@ def _fixed_figures(line, train, cond) -> tuple[dict, dict]:
                  report.fleet_limited_headway_s) else None,
              "capacity_pphpd": report.capacity_pphpd,
              "trains_available": cond.trains_available(line.operations.fleet)}
-    along = {}
+    along = {"drawn_kwh": {}, "returned_kwh": {}, "train_km": {}}
     for direction, p in profiles.items():
-        cum = {p.stops[0]: 0.0}
-        total = 0.0
-        for seg in p.segments:
-            total += seg.energy_kwh
-            cum[seg.to_code] = total
-        along[direction] = cum
+        segments = segment_energies(p, train, line, cond).segments
+        for key, per_segment in (("drawn_kwh", [s.drawn_kwh for s in segments]),
+                                 ("returned_kwh", [s.returned_kwh for s in segments]),
+                                 ("train_km", [s.distance_m / 1000.0 for s in segments])):
+            # each is >= 0 on every segment, so the sums along the direction only grow
+            along[key][direction] = dict(zip(p.stops, np.concatenate([[0.0], np.cumsum(per_segment)])))
     return fixed, along
 
 
@@ -219,11 +236,13 @@ def _day_figures(result, scenario, along: dict) -> dict:
             "p95_wait_min": scaled("p95_wait_s", 1 / 60), "denied_boardings": k["denied_boardings"],
             "punctuality_1min_pct": scaled("punctuality_1min", 100.0),
             "punctuality_3min_pct": scaled("punctuality_3min", 100.0),
-            "traction_mwh": traction_energy_kwh(result.events, along) / 1000.0}
+            # traction_energy_kwh sums any quantity cumulated along the directions over the segments run
+            **{key: traction_energy_kwh(result.events, cum) for key, cum in along.items()}}
 
 
 def traction_energy_kwh(events: dict, along: dict) -> float:
-    """Traction energy of the stop-to-stop segments in an event log [kWh].
+    """Traction energy of the stop-to-stop segments in an event log [kWh]; or any other quantity cumulated
+    along the directions, such as the distance [km].
 
     Parameters
     ----------

@@ -100,10 +100,9 @@ class Conditions:
         Door, switch, train, power-rail and pull-out failure processes.
     fleet_availability : float
         Share of the fleet fit for service at the start of the day [1].
-    heating_kw : float
-        Auxiliary (heating) power per train in service [kW].
     temperature_c : float or None
-        Air temperature, for display [°C].
+        Outside air temperature [°C]; drives the HVAC energy (:func:`lrt.energy.hvac_power_w`). Presets read
+        from files always have one.
     """
 
     name: str = "normal"
@@ -118,7 +117,6 @@ class Conditions:
     demand_factor: float = 1.0
     failures: Failures = field(default_factory=Failures)
     fleet_availability: float = 1.0
-    heating_kw: float = 0.0
     temperature_c: float | None = None
     description: str = ""
     source: str = ""

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Station", "SpeedLimit", "Gradient", "Curve", "Terminal", "Depot", "Operations", "Line",
-           "DIRECTIONS"]
+__all__ = ["Station", "SpeedLimit", "Gradient", "Curve", "Terminal", "Depot", "Operations", "PowerSupply",
+           "Line", "DIRECTIONS"]
 
 DIRECTIONS = ("up", "down")
 """``up`` runs with increasing chainage (Airport → Nurly Zhol), ``down`` against it."""
@@ -120,6 +120,33 @@ class Operations:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PowerSupply:
+    """The traction power supply, as far as the energy at the substations needs it (:mod:`lrt.energy`).
+
+    The defaults are the estimates shipped for Astana line 1 (``[power]`` in its ``line.toml``).
+
+    Attributes
+    ----------
+    receptivity : share of the electric braking energy fed back to the line that the network takes up
+        (other trains accelerating nearby; the rest is burnt in the braking resistors) [1]
+    supply_efficiency : substation busbar to current collector: rectifier and conductor-rail losses [1]
+    nominal_voltage_v : nominal DC voltage [V] (shown, not used in the energy balance)
+    """
+
+    receptivity: float = 0.5
+    supply_efficiency: float = 0.92
+    nominal_voltage_v: float = 750.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.receptivity <= 1:
+            raise ValueError(f"receptivity must be a share in [0, 1], got {self.receptivity!r}")
+        if not 0 < self.supply_efficiency <= 1:
+            raise ValueError(f"supply_efficiency must be a share in (0, 1], got {self.supply_efficiency!r}")
+        if not self.nominal_voltage_v > 0:
+            raise ValueError(f"nominal_voltage_v must be positive, got {self.nominal_voltage_v!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Line:
     """A line: stations in chainage order plus everything the running-time calculation needs."""
 
@@ -135,6 +162,7 @@ class Line:
     terminals: tuple[Terminal, ...] = ()
     depot: Depot | None = None
     operations: Operations
+    power: PowerSupply = field(default_factory=PowerSupply)
     credit: str = ""
     source: str = ""
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)

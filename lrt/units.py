@@ -46,7 +46,13 @@ UNITS: dict[str, tuple[str, float]] = {
     "1": ("dimensionless", 1.0),
     "%": ("dimensionless", 0.01),
     "permille": ("dimensionless", 0.001),
-    "degC": ("temperature", 1.0),  # kept in °C (display only)
+    "degC": ("temperature", 1.0),  # kept in °C: the HVAC model works with differences from set-points
+    "W/K": ("thermal conductance", 1.0),
+    "kW/K": ("thermal conductance", 1000.0),
+    "m3/s": ("volume flow", 1.0),
+    "m3/h": ("volume flow", 1 / 3600),
+    "V": ("voltage", 1.0),
+    "kV": ("voltage", 1000.0),
     "passengers": ("count", 1.0),
     "passengers/m2": ("density", 1.0),
 }

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from lrt.cli import main
+from lrt.cli.runtime import ENERGY_KEYS
 
 
 def test_json_has_the_documented_shape_and_adds_up(capsys):
@@ -21,7 +22,31 @@ def test_json_has_the_documented_shape_and_adds_up(capsys):
         assert len(d["segments"]) == 17
         assert sum(s["run_s"] for s in d["segments"]) == pytest.approx(d["running_s"], abs=0.2)
         assert d["total_s_with_dwell"] == pytest.approx(d["running_s"] + 16 * d["dwell_s"], abs=0.1)
-        assert set(d["segments"][0]) >= {"from", "to", "distance_m", "run_s", "max_speed_kmh", "energy_kwh"}
+        assert set(d["segments"][0]) >= {"from", "to", "distance_m", "run_s", "max_speed_kmh", *ENERGY_KEYS}
+
+
+def test_energy_in_the_json_adds_up(capsys):
+    def report(*extra):
+        assert main(["runtime", "--format", "json", *extra]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    empty = report()
+    assert empty["receptivity"] == 0.5
+    for d in empty["directions"]:
+        for key in ENERGY_KEYS[:-1]:  # every energy of the run is the sum of its segments'
+            assert sum(s[key] for s in d["segments"]) == pytest.approx(d[key], abs=0.01 + 0.0005 * 17)
+        net = d["drawn_at_substation_kwh"] - d["returned_to_substation_kwh"]
+        assert d["net_at_substation_kwh"] == pytest.approx(net, abs=0.011)
+        km = sum(s["distance_m"] for s in d["segments"]) / 1000
+        assert d["net_kwh_per_train_km"] == pytest.approx(d["net_at_substation_kwh"] / km, abs=0.006)
+        assert 0 < d["electric_braking_at_wheel_kwh"] <= d["braking_at_wheel_kwh"] < d["traction_at_wheel_kwh"]
+    full = report("--load-factor", "1")
+    severe = report("--weather", "severe")
+    for e, f, s in zip(empty["directions"], full["directions"], severe["directions"]):
+        assert f["net_at_substation_kwh"] > e["net_at_substation_kwh"]
+        # at μ = 0.10 the motored half of the axles holds 59 kN: friction takes a share of the braking
+        assert (s["electric_braking_at_wheel_kwh"] / s["braking_at_wheel_kwh"]
+                < e["electric_braking_at_wheel_kwh"] / e["braking_at_wheel_kwh"])
 
 
 def test_options_change_the_answer_in_the_right_direction(capsys):
@@ -41,10 +66,13 @@ def test_table_and_csv_and_plot(tmp_path, capsys):
     assert main(["runtime", "--plot", str(plot)]) == 0
     table = capsys.readouterr().out
     assert "one-way time" in table and "Baiterek" in table
+    assert "kWh net" in table and "kWh/train-km" in table and "of which electric" in table
     assert plot.stat().st_size > 20_000 and plot.read_bytes()[:4] == b"\x89PNG"
     assert main(["runtime", "--format", "csv", "--direction", "down"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0] == "direction,from,to,distance_m,run_s,max_speed_kmh,energy_kwh"
+    assert rows[0] == ("direction,from,to,distance_m,run_s,max_speed_kmh,traction_at_wheel_kwh,"
+                       "braking_at_wheel_kwh,electric_braking_at_wheel_kwh,drawn_at_substation_kwh,"
+                       "returned_to_substation_kwh,net_at_substation_kwh,net_kwh_per_train_km")
     assert len(rows) == 18 and rows[1].startswith("down,Nurly Zhol,Zhibek Zholy,")
 
 

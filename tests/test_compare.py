@@ -161,12 +161,33 @@ def test_extreme_is_worse_than_normal(small_run):
     assert pair("capacity_pphpd")[1] < pair("capacity_pphpd")[0]
     run = pair("trips_run")
     assert run[1] <= run[0] and run[1] <= pair("trips_planned")[1] < 314
-    heating = pair("heating_mwh")
-    assert heating[1] > heating[0]
+    hvac = pair("hvac_mwh")
+    assert hvac[1] > hvac[0]                                 # -50 °C against +10 °C
     total = _kpi(report, "energy_mwh")
     traction = _kpi(report, "traction_mwh")
+    auxiliary = _kpi(report, "auxiliary_mwh")
     for p in ("normal", "extreme"):
-        assert total[p]["mean"] == pytest.approx(traction[p]["mean"] + _kpi(report, "heating_mwh")[p]["mean"], abs=1e-3)
+        parts = traction[p]["mean"] + _kpi(report, "hvac_mwh")[p]["mean"] + auxiliary[p]["mean"]
+        assert total[p]["mean"] == pytest.approx(parts, abs=1e-3)
+        assert 0 < traction[p]["mean"] < total[p]["mean"]
+        assert _kpi(report, "energy_kwh_per_train_km")[p]["mean"] > 0
+    # normal runs all 314 trips end to end: the net traction is each trip's net one-way energy (lrt.energy on
+    # the empty train), summed over the trips of each direction
+    from lrt.energy import segment_energies
+    from lrt.io.line import read_line
+    from lrt.io.rollingstock import read_train
+    from lrt.io.timetable import read_timetable
+    from lrt.paths import shipped_network, shipped_rolling_stock, shipped_timetable
+    from lrt.runtime import run_both
+
+    line, train = read_line(shipped_network()), read_train(shipped_rolling_stock())
+    trips = read_timetable(shipped_timetable("weekday"), line).trips
+    net = {d: segment_energies(p, train, line).total.net_kwh for d, p in run_both(line, train).items()}
+    assert traction["normal"]["mean"] == pytest.approx(sum(net[t.direction] for t in trips) / 1000, abs=1e-3)
+    # and 21,151 m each: 6,641.4 train-km behind every kWh/train-km
+    assert _kpi(report, "trips_run")["normal"]["samples"] == [314, 314]
+    for energy, per_km in zip(total["normal"]["samples"], _kpi(report, "energy_kwh_per_train_km")["normal"]["samples"]):
+        assert 1000 * energy / per_km == pytest.approx(314 * 21.1511, rel=1e-4)
 
 
 def test_out_folder(small_run):

@@ -56,6 +56,11 @@ def test_every_preset_loads_with_its_sources(astana):
      r"speed\.line_cap\.unit: unknown unit 'kmh', expected one of m/s, km/h"),
     ('end = { value = 16855, unit = "m"', 'end = { value = 36855, unit = "m"',
      r"speed\.restrictions\[0\]\.end: 36855 m, expected a chainage on the line \(0-22401 m\)"),
+    ("temperature = {", "# temperature = {", r"temperature: missing, expected \{ value = \.\., unit = \"degC\" \}"),
+    ('temperature = { value = -40,', 'temperature = { value = -90,',
+     r"temperature: -90 degC, expected an air temperature between -70 and 60 degC"),
+    ("[fleet]", '[energy]\nheating = { value = 100, unit = "kW", estimate = "old format" }\n\n[fleet]',
+     r"energy: an \[energy\] table, expected no \[energy\] table: heating now follows the train's HVAC model"),
 ])
 def test_a_broken_preset_names_the_field(tmp_path, capsys, old, new, message):
     import re

@@ -118,7 +118,7 @@ def _text(result, report: dict) -> str:
     if base != "normal":
         lines.append(f"  'normal' is not among the presets: changes are from the first, {base}")
     lines.append("  fixed figures (no seed): one-way time, headways, capacity, trains available, "
-                 "trips in the timetable, heating")
+                 "trips in the timetable, HVAC and auxiliary energy")
     lines.append(f"  {report['energy']}")
     for name, note in result.service.items():
         lines.append(f"  service, {name}: {note}")

@@ -38,7 +38,12 @@ def read_conditions(path: Path, line: Line | None = None) -> Conditions:
     cbtc = doc.table("cbtc")
     pax = doc.table("passengers")
     fleet = doc.table("fleet", required=False)
-    energy = doc.table("energy", required=False)
+    if doc.has("energy"):  # presets before the HVAC model carried a flat heating power here
+        raise doc.error("energy", "an [energy] table", "no [energy] table: heating now follows the train's HVAC "
+                        "model at the preset's temperature (docs/energy.md)")
+    temperature = doc.quantity("temperature", "temperature")
+    if not -70 <= temperature <= 60:
+        raise doc.error("temperature", f"{temperature:g} degC", "an air temperature between -70 and 60 degC")
     speed = doc.table("speed", required=False)
     cap = speed.quantity("line_cap", "speed", positive=True) if speed.has("line_cap") else None
     if cap is not None and not 5 / 3.6 <= cap <= 200 / 3.6:
@@ -47,7 +52,7 @@ def read_conditions(path: Path, line: Line | None = None) -> Conditions:
     try:
         return Conditions(
             name=doc.string("name"), description=doc.string("description", ""),
-            temperature_c=doc.quantity("temperature", "temperature", 0.0) if doc.has("temperature") else None,
+            temperature_c=temperature,
             adhesion_traction=_adhesion(adhesion, "traction"), adhesion_braking=_adhesion(adhesion, "braking"),
             braking_rate_factor=_factor(cbtc, "braking_rate_factor", high=1.5),
             braking_safety_factor=_factor(cbtc, "braking_safety_factor", high=1.0),
@@ -56,7 +61,6 @@ def read_conditions(path: Path, line: Line | None = None) -> Conditions:
             capacity_factor=_factor(pax, "capacity_factor", high=1.5),
             demand_factor=_factor(pax, "demand_factor", high=10.0),
             fleet_availability=_factor(fleet, "availability", high=1.0, default=1.0),
-            heating_kw=energy.quantity("heating", "power", 0.0, minimum=0) / 1000 if energy.has("heating") else 0.0,
             failures=_failures(doc.table("failures", required=False)),
             source=str(path))
     except ValueError as exc:  # a cross-field rule of Conditions

@@ -12,12 +12,14 @@ from ..network import (
     Gradient,
     Line,
     Operations,
+    PowerSupply,
     SpeedLimit,
     Station,
     Terminal,
 )
 from ..units import KMH
 from .files import Doc, read_csv, read_toml
+from .quantities import bounded, only_keys
 
 __all__ = ["read_line"]
 
@@ -72,9 +74,23 @@ def read_line(folder: Path) -> Line:
         terminals=terminals,
         depot=depot,
         operations=operations,
+        power=_power(doc.table("power")) if doc.has("power") else PowerSupply(),
         credit=doc.string("credit", ""),
         source=str(folder),
     )
+
+
+POWER_KEYS = ("receptivity", "supply_efficiency", "nominal_voltage")
+
+
+def _power(t: Doc) -> PowerSupply:
+    """The optional ``[power]`` table: when given, every key of it (docs/formats.md)."""
+    only_keys(t, POWER_KEYS)
+    return PowerSupply(
+        receptivity=bounded(t, "receptivity", "dimensionless", 0, 1, "a share between 0 and 1"),
+        supply_efficiency=bounded(t, "supply_efficiency", "dimensionless", 0, 1, "an efficiency between 0 and 1",
+                                  open_low=True),
+        nominal_voltage_v=t.quantity("nominal_voltage", "voltage", positive=True))
 
 
 def _stations(path: Path, length: float) -> tuple[Station, ...]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..rollingstock import TrainSpec
-from .files import read_toml
+from ..rollingstock import Hvac, TrainEnergy, TrainSpec
+from .files import Doc, read_toml
+from .quantities import bounded, only_keys
 
 __all__ = ["read_train"]
 
@@ -63,5 +64,45 @@ def read_train(path: Path) -> TrainSpec:
         emergency_brake_ms2=emergency,
         jerk_ms3=brk.quantity("jerk", "jerk", positive=True),
         braked_axle_share=shares["braked_axle_share"],
+        energy=_energy(doc.table("energy")) if doc.has("energy") else TrainEnergy(),
         source=str(path),
     )
+
+
+ENERGY_KEYS = ("drive_efficiency", "regen_efficiency", "electric_brake_force", "electric_brake_power",
+               "electric_brake_fade_speed", "auxiliary_power", "hvac")
+HVAC_KEYS = ("ua", "fresh_air", "door_air", "heating_setpoint", "cooling_setpoint", "heating_power",
+             "cooling_capacity", "cooling_cop", "fan_power", "passenger_heat")
+
+
+def _energy(t: Doc) -> TrainEnergy:
+    """The optional ``[energy]`` table: when given, every key of it (docs/formats.md)."""
+    only_keys(t, ENERGY_KEYS)
+    share = "an efficiency between 0 and 1"
+    return TrainEnergy(
+        drive_efficiency=bounded(t, "drive_efficiency", "dimensionless", 0, 1, share, open_low=True),
+        regen_efficiency=bounded(t, "regen_efficiency", "dimensionless", 0, 1, share, open_low=True),
+        electric_brake_force_n=t.quantity("electric_brake_force", "force", minimum=0),
+        electric_brake_power_w=t.quantity("electric_brake_power", "power", minimum=0),
+        electric_brake_fade_speed_ms=t.quantity("electric_brake_fade_speed", "speed", positive=True),
+        auxiliary_power_w=t.quantity("auxiliary_power", "power", minimum=0),
+        hvac=_hvac(t.table("hvac")))
+
+
+def _hvac(t: Doc) -> Hvac:
+    only_keys(t, HVAC_KEYS)
+    setpoint = "a saloon temperature between 0 and 40 degC"
+    heating = bounded(t, "heating_setpoint", "temperature", 0, 40, setpoint)
+    cooling = bounded(t, "cooling_setpoint", "temperature", 0, 40, setpoint)
+    if cooling < heating:
+        raise t.error("cooling_setpoint", f"{cooling:g} degC", f"at least the heating set-point ({heating:g} degC)")
+    return Hvac(
+        ua_w_per_k=t.quantity("ua", "thermal conductance", minimum=0),
+        fresh_air_m3s=t.quantity("fresh_air", "volume flow", minimum=0),
+        door_air_m3s=t.quantity("door_air", "volume flow", minimum=0),
+        heating_setpoint_c=heating, cooling_setpoint_c=cooling,
+        heating_power_w=t.quantity("heating_power", "power", minimum=0),
+        cooling_capacity_w=t.quantity("cooling_capacity", "power", minimum=0),
+        cooling_cop=bounded(t, "cooling_cop", "dimensionless", 0, 10, "a COP between 0 and 10", open_low=True),
+        fan_power_w=t.quantity("fan_power", "power", minimum=0),
+        passenger_heat_w=bounded(t, "passenger_heat", "power", 0, 500, "a sensible heat between 0 and 500 W"))
