@@ -5,8 +5,7 @@ For each preset (a :class:`~lrt.conditions.Conditions`):
 * *fixed* figures, computed once: one-way running time with the dwells scaled by the preset
   (:func:`~lrt.runtime.run_both`, empty train), minimum headway, capacity and fleet-limited headway
   (:func:`~lrt.headway.headway_report`), trains available, the trips of the timetable the preset runs
-  (:func:`~lrt.sim.service.service_for` thins it when too few trains are fit) and the HVAC and auxiliary
-  energy;
+  (:func:`~lrt.sim.service.service_for` thins it when too few trains are fit);
 * *simulated* figures, one value per seed (:func:`~lrt.kpis.compute_kpis`): trips run, waits, denied
   boardings, punctuality, traction energy, the day's energy and the energy per train-km.
 
@@ -15,11 +14,10 @@ drowned in seed-to-seed noise; ``change_ci95`` is the paired interval that this 
 K seeds is given with its 95 % interval ``t(0.975, K−1)·s/√K`` (Student t, s the sample standard deviation
 with ddof = 1); one seed, or a fixed figure, has no interval (None).
 
-Energy at the substations (:mod:`lrt.energy`): traction net of regenerative braking, for an *empty* train
-under the preset's adhesion, summed over the stop-to-stop segments the trains actually ran (event log);
-HVAC at the preset's temperature and the auxiliaries, over the train-hours out of the depot in the
-timetable run (its blocks' out intervals); per train-km over the segments run.  No I/O here: the caller
-reads the presets, the timetable, the pattern and the demand.
+Energy at the substations is the day's (:func:`~lrt.kpis.compute_kpis`, :mod:`lrt.energy`): traction net of
+regenerative braking over the runs the trains made, at their loads; HVAC at the preset's temperature and
+the auxiliaries over the train-hours in service.  No I/O here: the caller reads the presets, the
+timetable, the pattern and the demand.
 """
 
 from __future__ import annotations
@@ -27,12 +25,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import numpy as np
 
 __all__ = ["Kpi", "KPIS", "Comparison", "compare_weather", "comparison_seeds", "mean_ci95", "t_975",
-           "traction_energy_kwh", "train_hours", "kpi_rows", "comparison_json", "comparison_table_text"]
+           "kpi_rows", "comparison_json", "comparison_table_text"]
 
 T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
          2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
@@ -99,15 +96,15 @@ KPIS = (
     Kpi("punctuality_1min_pct", "departures within 1 min", "%", True, 1),
     Kpi("punctuality_3min_pct", "departures within 3 min", "%", True, 1),
     Kpi("traction_mwh", "traction energy, net", "MWh/day", True, 1),
-    Kpi("hvac_mwh", "HVAC energy", "MWh/day", False, 1),
-    Kpi("auxiliary_mwh", "auxiliary energy", "MWh/day", False, 1),
+    Kpi("hvac_mwh", "HVAC energy", "MWh/day", True, 1),
+    Kpi("auxiliary_mwh", "auxiliary energy", "MWh/day", True, 1),
     Kpi("energy_mwh", "energy at substations", "MWh/day", True, 1),
     Kpi("energy_kwh_per_train_km", "energy per train-km", "kWh/train-km", True, 2),
 )
 """The compared figures, in display order."""
 
-ENERGY_NOTE = ("energy at the substations: traction of an empty train net of regenerative braking, over the "
-               "segments run; HVAC at the preset's temperature and auxiliaries, x train-hours out of the depot "
+ENERGY_NOTE = ("energy at the substations: traction net of regenerative braking over the runs made, at their "
+               "loads; HVAC at the preset's temperature and auxiliaries over the train-hours in service "
                "(docs/energy.md)")
 
 
@@ -157,7 +154,6 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
     options : SimOptions, optional
         Operating rules (default ``SimOptions()``).
     """
-    from .energy import day_energy
     from .sim import Scenario, SimOptions, make_plan, simulate
     from .sim.service import service_for
 
@@ -172,21 +168,13 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
     samples: dict = {}
     service: dict = {}
     for cond, demand in zip(conditions, demands):
-        fixed, along = _fixed_figures(line, train, cond)
+        fixed = _fixed_figures(line, train, cond)
         run, service[cond.name] = service_for(line, train, timetable, cond, pattern)
         fixed["trips_planned"] = len(run.trips)
-        hours = train_hours(run)
         scenario = Scenario(name=f"{run.name}, {cond.name}", line=line, train=train, timetable=run,
                             conditions=cond, demand=demand, options=options)
         plan = make_plan(scenario)  # the physics once per preset, reused by every seed
-        days = [_day_figures(simulate(scenario, seed, plan=plan), scenario, along) for seed in seeds]
-        for d in days:
-            e = day_energy(drawn_kwh=d.pop("drawn_kwh"), returned_kwh=d.pop("returned_kwh"),
-                           train_km=d.pop("train_km"), train_hours=hours, train=train, power=line.power,
-                           temperature_c=cond.temperature_c)
-            d.update(traction_mwh=e.traction_net_mwh, energy_mwh=e.total_mwh,
-                     energy_kwh_per_train_km=e.kwh_per_train_km)
-            fixed.update(hvac_mwh=e.hvac_mwh, auxiliary_mwh=e.auxiliary_mwh)  # the same for every seed
+        days = [_day_figures(simulate(scenario, seed, plan=plan), scenario) for seed in seeds]
         samples[cond.name] = {k.name: [d[k.name] for d in days] if k.simulated else [fixed[k.name]] for k in KPIS}
     baseline = "normal" if "normal" in names else names[0]
     return Comparison(presets=tuple(names), baseline=baseline, seeds=tuple(int(s) for s in seeds),
@@ -194,36 +182,24 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
                       trips_planned=len(timetable.trips))
 
 
-def _fixed_figures(line, train, cond) -> tuple[dict, dict]:
-    """The seed-free figures of a preset, and the cumulative energy drawn and returned and the distance along
-    each direction (``along[quantity][direction][station]``, quantity ``drawn_kwh``, ``returned_kwh``,
-    ``train_km``)."""
-    from .energy import segment_energies
+def _fixed_figures(line, train, cond) -> dict:
+    """The seed-free figures of a preset."""
     from .headway import headway_report
     from .runtime import run_both
 
     profiles = run_both(line, train, conditions=cond)
     dwell = line.operations.dwell_s * cond.dwell_factor
     report = headway_report(line, train, conditions=cond)
-    fixed = {"one_way_up_min": profiles["up"].total_s(dwell) / 60.0,
-             "one_way_down_min": profiles["down"].total_s(dwell) / 60.0,
-             "min_headway_s": report.min_headway_s,
-             "fleet_limited_headway_s": report.fleet_limited_headway_s if math.isfinite(
-                 report.fleet_limited_headway_s) else None,
-             "capacity_pphpd": report.capacity_pphpd,
-             "trains_available": cond.trains_available(line.operations.fleet)}
-    along = {"drawn_kwh": {}, "returned_kwh": {}, "train_km": {}}
-    for direction, p in profiles.items():
-        segments = segment_energies(p, train, line, cond).segments
-        for key, per_segment in (("drawn_kwh", [s.drawn_kwh for s in segments]),
-                                 ("returned_kwh", [s.returned_kwh for s in segments]),
-                                 ("train_km", [s.distance_m / 1000.0 for s in segments])):
-            # each is >= 0 on every segment, so the sums along the direction only grow
-            along[key][direction] = dict(zip(p.stops, np.concatenate([[0.0], np.cumsum(per_segment)])))
-    return fixed, along
+    return {"one_way_up_min": profiles["up"].total_s(dwell) / 60.0,
+            "one_way_down_min": profiles["down"].total_s(dwell) / 60.0,
+            "min_headway_s": report.min_headway_s,
+            "fleet_limited_headway_s": report.fleet_limited_headway_s if math.isfinite(
+                report.fleet_limited_headway_s) else None,
+            "capacity_pphpd": report.capacity_pphpd,
+            "trains_available": cond.trains_available(line.operations.fleet)}
 
 
-def _day_figures(result, scenario, along: dict) -> dict:
+def _day_figures(result, scenario) -> dict:
     """The simulated figures of one day, in display units."""
     from .kpis import compute_kpis
 
@@ -236,35 +212,8 @@ def _day_figures(result, scenario, along: dict) -> dict:
             "p95_wait_min": scaled("p95_wait_s", 1 / 60), "denied_boardings": k["denied_boardings"],
             "punctuality_1min_pct": scaled("punctuality_1min", 100.0),
             "punctuality_3min_pct": scaled("punctuality_3min", 100.0),
-            # traction_energy_kwh sums any quantity cumulated along the directions over the segments run
-            **{key: traction_energy_kwh(result.events, cum) for key, cum in along.items()}}
-
-
-def traction_energy_kwh(events: dict, along: dict) -> float:
-    """Traction energy of the stop-to-stop segments in an event log [kWh]; or any other quantity cumulated
-    along the directions, such as the distance [km].
-
-    Parameters
-    ----------
-    events : dict of arrays
-        The event log (``trip_id``, ``stop_sequence``, ``station``, ``direction``).
-    along : dict
-        Direction -> {station code: traction energy from the direction's first stop to that station [kWh]}.
-    """
-    trip = np.asarray(events["trip_id"]).astype(str)
-    order = np.lexsort((np.asarray(events["stop_sequence"]), trip))
-    station, direction = events["station"], events["direction"]
-    total = 0.0
-    for i, j in pairwise(order):
-        if trip[i] == trip[j]:
-            cum = along[str(direction[i])]
-            total += abs(cum[int(station[j])] - cum[int(station[i])])
-    return total
-
-
-def train_hours(timetable) -> float:
-    """Train-hours out of the depot in a timetable, over its blocks' out intervals [h]."""
-    return sum(b - a for block in timetable.blocks() for a, b in timetable.out_intervals(block)) / 3600.0
+            "traction_mwh": k["traction_net_mwh"], "hvac_mwh": k["hvac_mwh"], "auxiliary_mwh": k["auxiliary_mwh"],
+            "energy_mwh": k["energy_mwh"], "energy_kwh_per_train_km": k["energy_kwh_per_train_km"]}
 
 
 def kpi_rows(samples: dict, names: list, baseline: str) -> list[dict]:

@@ -8,7 +8,8 @@ from .demand import Demand
 from .network import Line
 from .units import format_clock
 
-__all__ = ["segment_loads", "peak_hour", "demand_report", "format_demand_report"]
+__all__ = ["segment_loads", "peak_hour", "demand_report", "format_demand_report", "capacity_shortfall",
+           "shortfall_text"]
 
 
 def segment_loads(od: np.ndarray) -> dict[str, np.ndarray]:
@@ -75,6 +76,59 @@ def demand_report(demand: Demand, line: Line, *, offered_pphpd: float | None = N
         report["capacity"] = {"direction": worst, "load_over_offered": ratio[worst], **ratio,
                               "verdict": _verdict(ratio[worst])}
     return report
+
+
+def capacity_shortfall(demand: Demand, timetable, line: Line, capacity: int) -> dict | None:
+    """The worst clock hour, direction and segment where the demand exceeds what the timetable carries.
+
+    For every hour the expected passengers on each segment (the hour's OD trips assigned to the single
+    line, :func:`segment_loads`) are set against the trains of ``timetable`` leaving the segment's first
+    station in that hour times ``capacity`` (passengers a train takes) [passengers/h].
+
+    Returns
+    -------
+    dict or None
+        ``hour`` [h], ``direction``, ``from_code``/``to_code``, ``from``/``to`` names, ``demand_pph`` and
+        ``offered_pph`` [passengers/h], ``trains`` [1/h] and ``ratio`` [1] at the largest demand/offered
+        above 1; None when the timetable carries the demand everywhere.
+    """
+    codes = list(demand.codes)
+    index = {c: k for k, c in enumerate(codes)}
+    names = {s.code: s.name_en for s in line.stations}
+    hours = np.floor(demand.bin_starts_s / 3600.0).astype(int)
+    trains: dict = {}
+    for trip in timetable.trips:  # departures per (direction, segment index, hour)
+        for code, nxt, t in zip(trip.stops, trip.stops[1:], trip.departure_s):
+            a, b = index.get(code), index.get(nxt)
+            if a is None or b is None:
+                continue
+            for k in range(min(a, b), max(a, b)):  # a train that skips stations still carries the segments
+                key = (trip.direction, k, int(t // 3600))
+                trains[key] = trains.get(key, 0) + 1
+    worst = None
+    for hour in np.unique(hours).tolist():
+        loads = segment_loads(demand.trips[hours == hour].sum(axis=0))
+        for direction in ("up", "down"):
+            for k, load in enumerate(loads[direction].tolist()):
+                n = trains.get((direction, k, hour), 0)
+                offered = n * capacity
+                if load < 1.0 or load <= offered:
+                    continue
+                ratio = load / offered if offered else np.inf
+                if worst is None or ratio > worst["ratio"]:
+                    a, b = (codes[k], codes[k + 1]) if direction == "up" else (codes[k + 1], codes[k])
+                    worst = {"hour": hour, "direction": direction, "from_code": a, "to_code": b, "from": names[a],
+                             "to": names[b], "demand_pph": round(load, 1), "offered_pph": float(offered),
+                             "trains": n, "ratio": float(ratio)}
+    return worst
+
+
+def shortfall_text(s: dict, capacity: int) -> str:
+    """One line for a planner: where and when the demand exceeds what the timetable carries."""
+    return (f"demand exceeds what the timetable can carry: {s['hour']:02d}:00-{s['hour'] + 1:02d}:00 "
+            f"{s['direction']} {s['from']} → {s['to']} needs {s['demand_pph']:,.0f} passengers/h, the timetable "
+            f"offers {s['offered_pph']:,.0f} ({s['trains']} trains × {capacity}); expect denied boardings and "
+            f"stranded passengers")
 
 
 def _verdict(ratio: float) -> str:

@@ -56,14 +56,14 @@ def compute_kpis(result, scenario) -> dict:
         - ``mean_wait_s``, ``p95_wait_s`` [s]: mean and 95th percentile (linear interpolation) of
           boarding time minus platform arrival time, over passengers who boarded; includes the wait for
           the first train of the day and for trains after a denied boarding.
-        - ``excess_wait_s`` [s]: excess wait time (TfL's EWT): the passenger-weighted mean of
-          (actual wait − scheduled wait) over platform-hours.  Scheduled wait of a platform (station,
-          direction) and hour = Σh² / (2 Σh) over the *planned* headways h that end in that hour
-          (timetable departures; the mean wait of randomly arriving passengers, engineering reference,
-          section 8).  Actual wait: the mean measured wait of the passengers who arrived on that platform
-          in that hour and boarded.  Passengers arriving before the first or after the last planned
-          departure of their platform are left out (their wait is set by the service span, not the
-          headway).
+        - ``excess_wait_s`` [s]: excess wait time (TfL's EWT), what irregular service adds to the wait:
+          the passenger-weighted mean of (AWT − SWT) over platform-hours.  For a platform (station,
+          direction) and hour, SWT = Σh² / (2 Σh) over the *planned* headways h that end in that hour and
+          AWT the same over the *actual* departure headways (the mean wait of randomly arriving passengers
+          for trains leaving the instant they come, engineering reference, section 8; TfL computes both
+          from headways, so boarding during dwells shortens neither).  Weights: the passengers who
+          arrived on that platform in that hour; those arriving before the first or after the last
+          planned departure of their platform are left out (their wait is set by the service span).
         - ``mean_journey_s``, ``p95_journey_s`` [s]: alighting time minus platform arrival time, over
           completed passengers.
         - ``mean_in_vehicle_s`` [s]: alighting minus boarding time, over completed passengers.
@@ -92,13 +92,28 @@ def compute_kpis(result, scenario) -> dict:
         - ``headway_cv_mean`` [1]: mean, over (station, direction, hour) cells with at least two
           headways, of the coefficient of variation of actual departure headways (see
           :func:`headway_table`).
+
+        Energy at the substations (:func:`lrt.energy.day_energy`; docs/energy.md)
+
+        - ``train_hours`` [h]: time in service, from the first call of every trip run (the train at its
+          platform, the layover before the trip included) to its last; depot moves are left out.
+        - ``traction_drawn_mwh``, ``regenerated_mwh``, ``traction_net_mwh`` [MWh]: traction energy drawn,
+          returned by regenerative braking and taken up, and the difference, over the runs in the event log
+          (``drawn_kwh``, ``returned_kwh``: at each run's actual load).
+        - ``hvac_mwh``, ``auxiliary_mwh`` [MWh]: heating, ventilation and air conditioning at the
+          conditions' temperature, with the heat of the mean load per car, and the auxiliaries, over the
+          train-hours.
+        - ``energy_mwh`` [MWh]: all of it; ``energy_kwh_per_train_km`` and ``traction_kwh_per_train_km``
+          [kWh/train-km] per revenue train-km.
     """
     calls = _calls(result)
+    train_km = _train_km(calls, scenario.line)
     out: dict = {"trips_planned": int(result.trips_planned), "trips_run": int(result.trips_run),
-                 "train_km": _round(_train_km(calls, scenario.line), 1)}
+                 "train_km": _round(train_km, 1)}
     out.update(_passenger_kpis(result, scenario))
     out.update(_capacity_kpis(result, scenario, calls))
     out.update(_reliability_kpis(result, calls))
+    out.update(_energy_kpis(result, scenario, train_km))
     return out
 
 
@@ -231,6 +246,44 @@ def _reliability_kpis(result, calls) -> dict:
             "headway_cv_mean": _mean(cv, 3)}
 
 
+def _energy_kpis(result, scenario, train_km: float) -> dict:
+    from .energy import day_energy
+
+    e, p = result.events, result.passengers
+    hours = _train_hours(e)
+    temperature = scenario.conditions.temperature_c
+    names = ("train_hours", "traction_drawn_mwh", "regenerated_mwh", "traction_net_mwh", "hvac_mwh",
+             "auxiliary_mwh", "energy_mwh", "energy_kwh_per_train_km", "traction_kwh_per_train_km")
+    if temperature is None:  # conditions built in code without a temperature: no HVAC figure
+        return dict.fromkeys(names) | {"train_hours": _round(hours, 2)}
+    riding = 0.0
+    if p:
+        done = np.isfinite(p["alight_s"])
+        riding = float(np.sum(p["alight_s"][done] - p["board_s"][done])) / 3600.0  # passenger-hours on board
+    per_car = riding / hours / scenario.train.cars if hours > 0 else 0.0
+    day = day_energy(drawn_kwh=float(np.sum(e["drawn_kwh"])), returned_kwh=float(np.sum(e["returned_kwh"])),
+                     train_km=train_km, train_hours=hours, train=scenario.train, power=scenario.line.power,
+                     temperature_c=temperature, passengers_per_car=per_car)
+    return {"train_hours": _round(hours, 2), "traction_drawn_mwh": _round(day.traction_drawn_mwh, 3),
+            "regenerated_mwh": _round(day.regenerated_mwh, 3), "traction_net_mwh": _round(day.traction_net_mwh, 3),
+            "hvac_mwh": _round(day.hvac_mwh, 3), "auxiliary_mwh": _round(day.auxiliary_mwh, 3),
+            "energy_mwh": _round(day.total_mwh, 3), "energy_kwh_per_train_km": _round(day.kwh_per_train_km, 2),
+            "traction_kwh_per_train_km": _round(day.traction_kwh_per_train_km, 2)}
+
+
+def _train_hours(events) -> float:
+    """Time in service [h]: from the first call of every trip to its last (see :func:`compute_kpis`)."""
+    trips = events["trip_id"]
+    if len(trips) == 0:
+        return 0.0
+    _, first = np.unique(trips, return_inverse=True)
+    start = np.full(first.max() + 1, np.inf)
+    end = np.full(first.max() + 1, -np.inf)
+    np.minimum.at(start, first, np.asarray(events["arrival_s"], dtype=float))
+    np.maximum.at(end, first, np.asarray(events["departure_s"], dtype=float))
+    return float(np.sum(end - start)) / 3600.0
+
+
 # -- building blocks ---------------------------------------------------------------------------------
 def _calls(result):
     """The event log in trip order with ``to_station`` (next call's station), ``last`` and ``hour``."""
@@ -263,40 +316,45 @@ def _train_km(calls, line) -> float:
 
 def _excess_wait(result, scenario) -> float | None:
     """TfL excess wait time [s] (definition in :func:`compute_kpis`)."""
-    import pandas as pd
-
     planned: dict = {}
     for trip in scenario.timetable.trips:
         for code, t in zip(trip.stops[:-1], trip.departure_s[:-1]):
             planned.setdefault((int(code), trip.direction), []).append(float(t))
-    swt, span = {}, {}
-    for key, times in planned.items():
-        d = np.sort(np.asarray(times))
-        span[key] = (d[0], d[-1])
-        h = np.diff(d)
-        hours = np.floor(d[1:] / 3600.0).astype(int)
-        for hour in np.unique(hours):
-            hh = h[hours == hour]
-            if hh.sum() > 0:
-                swt[key + (int(hour),)] = float(np.sum(hh ** 2) / (2.0 * np.sum(hh)))
+    dep = _calls(result)
+    dep = dep[~dep["last"]]
+    actual = {(int(code), d): g.to_numpy(dtype=float)
+              for (code, d), g in dep.groupby(["station", "direction"])["departure_s"]}
     p = result.passengers
     pos = {code: i for i, code in enumerate(scenario.line.codes)}
     origin, dest = np.asarray(p["origin"]), np.asarray(p["destination"])
-    up = np.array([pos[int(b)] > pos[int(a)] for a, b in zip(origin, dest)], dtype=bool)
-    pax = pd.DataFrame({"station": origin.astype(int), "direction": np.where(up, "up", "down"),
-                        "arrival_s": np.asarray(p["arrival_s"], dtype=float),
-                        "wait_s": np.asarray(p["board_s"], dtype=float) - np.asarray(p["arrival_s"], dtype=float)})
-    pax = pax[np.isfinite(pax["wait_s"])]
-    first = np.array([span.get((s, d), (np.inf, -np.inf))[0] for s, d in zip(pax.station, pax.direction)])
-    last = np.array([span.get((s, d), (np.inf, -np.inf))[1] for s, d in zip(pax.station, pax.direction)])
-    pax = pax[(pax["arrival_s"].to_numpy() >= first) & (pax["arrival_s"].to_numpy() <= last)]
-    pax = pax.assign(hour=np.floor(pax["arrival_s"].to_numpy() / 3600.0).astype(int))
-    cells = pax.groupby(["station", "direction", "hour"]).agg(n=("wait_s", "size"), awt=("wait_s", "mean"))
-    cells["swt"] = [swt.get(k, np.nan) for k in cells.index]
-    cells = cells.dropna(subset=["swt"])
-    if cells.empty:
-        return None
-    return _round(float(np.sum(cells["n"] * (cells["awt"] - cells["swt"])) / np.sum(cells["n"])), 1)
+    up = np.vectorize(pos.get, otypes=[int])(dest) > np.vectorize(pos.get, otypes=[int])(origin)
+    arrival = np.asarray(p["arrival_s"], dtype=float)
+    total_n, total = 0, 0.0
+    for key, times in planned.items():
+        swt = _headway_waits(times)
+        awt = _headway_waits(actual.get(key, ()))
+        code, direction = key
+        mine = arrival[(origin == code) & (up == (direction == "up"))]
+        mine = mine[(mine >= min(times)) & (mine <= max(times))]
+        hours, n = np.unique(np.floor(mine / 3600.0).astype(int), return_counts=True)
+        for hour, count in zip(hours.tolist(), n.tolist()):
+            if hour in swt and hour in awt:
+                total_n += count
+                total += count * (awt[hour] - swt[hour])
+    return _round(total / total_n, 1) if total_n else None
+
+
+def _headway_waits(departures) -> dict:
+    """Σh² / (2 Σh) per clock hour over the headways that end in that hour [s]."""
+    d = np.sort(np.asarray(departures, dtype=float))
+    h = np.diff(d)
+    hours = np.floor(d[1:] / 3600.0).astype(int)
+    out = {}
+    for hour in np.unique(hours).tolist():
+        hh = h[hours == hour]
+        if hh.sum() > 0:
+            out[hour] = float(np.sum(hh ** 2) / (2.0 * np.sum(hh)))
+    return out
 
 
 def _round(x, digits: int):
@@ -362,11 +420,18 @@ _SECTIONS = (
                      ("mean departure delay", lambda k: _num(k["mean_departure_delay_s"], "s")),
                      ("delay (sum of late departures)", lambda k: _num(k["delay_minutes"], "min")),
                      ("headway CV, mean over station-hours", lambda k: _num(k["headway_cv_mean"])))),
+    ("Energy at the substations", (
+        ("traction drawn / regenerated / net",
+         lambda k: f"{_num(k['traction_drawn_mwh'])} / {_num(k['regenerated_mwh'])} / {_num(k['traction_net_mwh'])} MWh"),
+        ("HVAC / auxiliaries", lambda k: f"{_num(k['hvac_mwh'])} / {_num(k['auxiliary_mwh'])} MWh"
+                                        f" over {_num(k['train_hours'])} train-hours"),
+        ("total, per train-km", lambda k: f"{_num(k['energy_mwh'])} MWh, {_num(k['energy_kwh_per_train_km'])} "
+                                         f"kWh/train-km (traction {_num(k['traction_kwh_per_train_km'])})"))),
 )
 
 
 def kpi_table_text(kpis: dict) -> str:
-    """The KPIs of :func:`compute_kpis` as a short text table in four groups, units shown."""
+    """The KPIs of :func:`compute_kpis` as a short text table in five groups, units shown."""
     width = max(len(label) for _, rows in _SECTIONS for label, _ in rows) + 2
     lines = []
     for title, rows in _SECTIONS:

@@ -45,6 +45,19 @@ def test_json_and_out_folder(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["kpis"] == k
 
 
+def test_demand_beyond_the_timetable_warns_once_and_strands_passengers(capsys):
+    assert main(["simulate", "--daily", "400000", "--no-variability", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    warnings = captured.err.splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith("warning: normal: demand exceeds what the timetable can "
+                                                         "carry: ") and "expect denied boardings" in warnings[0]
+    k = json.loads(captured.out)["kpis"]
+    assert k["passengers_stranded"] > 10_000
+    assert k["passengers_generated"] == k["passengers_completed"] + k["passengers_stranded"]
+    assert main(["simulate", "--daily", "25000", "--no-variability", "--format", "json"]) == 0
+    assert capsys.readouterr().err == ""  # no warning when the timetable carries the day
+
+
 @pytest.mark.parametrize("args, message", [
     (["--daily", "-5"], "error: command line: --daily: -5, expected a positive number"),
     (["--seed", "-1"], "error: command line: --seed: -1, expected a seed >= 0"),

@@ -297,3 +297,31 @@ def test_model_with_one_dominant_station_cannot_be_balanced(astana, model_file):
     model_file.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=r"demand\.toml: weights\.113\.am: .*start and .* end at this station"):
         build_demand(line, read_demand_model(model_file, line))
+
+
+def test_capacity_shortfall_names_the_worst_hour_and_segment():
+    from lrt.demand_report import capacity_shortfall, shortfall_text
+    from lrt.timetable.model import Timetable, Trip
+
+    line = make_line((1000.0, 2500.0, 4000.0))
+    trips = np.zeros((8, 3, 3))  # 15-min bins from 07:00
+    trips[0:4, 0, 2] = 250.0     # 07:00-08:00: 1,000 from S1 to S3, over both segments up
+    trips[0:4, 1, 2] = 50.0      # and 200 from S2 to S3: 1,200 on S2 -> S3
+    trips[4:8, 0, 1] = 100.0     # 08:00-09:00: 400 from S1 to S2
+    demand = Demand(codes=(1, 2, 3), trips=trips, start_s=7 * 3600.0, bin_s=900.0)
+
+    def up(trip_id, start):
+        return Trip(trip_id=trip_id, block_id="B" + trip_id, direction="up", stops=(1, 2, 3),
+                    arrival_s=(start, start + 120, start + 240), departure_s=(start, start + 150, start + 240))
+
+    timetable = Timetable(name="t", service_id="s", trips=(up("1", 7 * 3600 + 600), up("2", 8 * 3600 + 600)))
+    s = capacity_shortfall(demand, timetable, line, capacity=652)
+    # 07:00: S1 -> S2 needs 1,000 against one train (652): 1.53; S2 -> S3 needs 1,200 against 652: 1.84
+    assert (s["hour"], s["direction"], s["from_code"], s["to_code"], s["trains"]) == (7, "up", 2, 3, 1)
+    assert (s["demand_pph"], s["offered_pph"]) == (1200.0, 652.0) and s["ratio"] == pytest.approx(1200 / 652)
+    assert shortfall_text(s, 652).startswith("demand exceeds what the timetable can carry: 07:00-08:00 up S2 → S3 "
+                                             "needs 1,200 passengers/h, the timetable offers 652 (1 trains × 652)")
+    assert capacity_shortfall(demand, timetable, line, capacity=1200) is None  # 1,200 fits exactly
+    # no train at all in an hour with demand: the ratio is infinite
+    lone = Timetable(name="t", service_id="s", trips=(up("1", 7 * 3600 + 600),))
+    assert capacity_shortfall(demand, lone, line, capacity=5000)["hour"] == 8

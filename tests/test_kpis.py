@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from conftest import make_line, make_train
 
+from lrt.conditions import Conditions
 from lrt.kpis import compute_kpis, headway_table, kpi_table_text, load_table
 from lrt.sim import (
     EVENT_COLUMNS,
@@ -27,7 +28,7 @@ REQUIRED = ("passengers_generated", "passengers_completed", "mean_wait_s", "p95_
             "max_load_factor", "punctuality_1min", "headway_cv_mean", "trips_planned", "trips_run")
 
 
-def _day(trips, passengers=(), *, capacity=2):
+def _day(trips, passengers=(), *, capacity=2, conditions=None):
     """A result and its scenario from trips written as dicts of per-call lists (times relative to T0).
 
     Stations 1-4 at chainage 1000, 3000, 6000 and 8000 m.  The timetable is the trips' planned times.
@@ -40,7 +41,8 @@ def _day(trips, passengers=(), *, capacity=2):
         for i in range(n):
             arr, dep = T0 + trip["arr"][i], T0 + trip["dep"][i]
             rows.append(("B" + trip["id"], trip["id"], trip["direction"], i, trip["stops"][i], p_arr[i], p_dep[i],
-                         arr, dep, trip["load"][i], 0, 0, trip["denied"][i], dep - arr, dep - 4.0, ""))
+                         arr, dep, trip["load"][i], 0, 0, trip["denied"][i], dep - arr, dep - 4.0,
+                         10.0 if i else 0.0, 3.0 if i else 0.0, ""))
         tt_trips.append(Trip(trip_id=trip["id"], block_id="B" + trip["id"], direction=trip["direction"],
                              stops=tuple(trip["stops"]), arrival_s=tuple(p_arr), departure_s=tuple(p_dep)))
     cols = list(zip(*rows))
@@ -56,7 +58,7 @@ def _day(trips, passengers=(), *, capacity=2):
     line = make_line((1000.0, 3000.0, 6000.0, 8000.0))
     timetable = Timetable(name="hand", service_id="weekday", trips=tuple(tt_trips))
     scenario = Scenario(line=line, train=make_train(), timetable=timetable,
-                        options=SimOptions(load_standard=capacity))
+                        options=SimOptions(load_standard=capacity), conditions=conditions or Conditions())
     result = SimulationResult(seed=0, events=events, passengers=pax, trips_planned=len(trips),
                               trips_run=len(trips), metadata={})
     return result, scenario
@@ -128,11 +130,36 @@ def test_excess_wait_time_two_headways(hand):
     # scheduled wait at stations 1 and 2 (planned headways 300 and 600 s): (300² + 600²) / (2 * 900) = 250 s
     swt = (300**2 + 600**2) / (2 * 900)
     assert swt == 250.0
-    # station 1: passengers arriving inside the planned service (0..900 s) waited 290, 90, 270 (those at
-    # -500, -200, -100 came before the first train); station 2 (150..1050 s): 150 only (80 arrived at 100 s)
-    ewt = (3 * ((290 + 90 + 270) / 3 - swt) + 1 * (150 - swt)) / 4
-    assert ewt == pytest.approx(-50.0)
+    # actual wait from the actual headways: station 1 leaves at 0, 390, 870 (390, 480);
+    # station 2 at 180, 650, 980 (470, 330)
+    awt1 = (390**2 + 480**2) / (2 * 870)
+    awt2 = (470**2 + 330**2) / (2 * 800)
+    assert (round(awt1, 2), awt2) == (219.83, 206.125)
+    # weights: passengers arriving inside the planned service of their platform, boarded or not:
+    # station 1 (0..900 s): at 100, 300, 600 (three); station 2 (150..1050 s): at 500 and 400 (two)
+    ewt = (3 * (awt1 - swt) + 2 * (awt2 - swt)) / 5
     assert k["excess_wait_s"] == pytest.approx(ewt, abs=0.06)
+
+
+def test_energy_at_the_substations_over_the_runs_and_train_hours():
+    from lrt.energy import hvac_power_w
+
+    result, scenario = _day(TRIPS, PASSENGERS, conditions=Conditions(temperature_c=-25.0))
+    k = compute_kpis(result, scenario)
+    # six runs (two per trip), each logged with 10 kWh drawn and 3 kWh returned
+    assert (k["traction_drawn_mwh"], k["regenerated_mwh"], k["traction_net_mwh"]) == (0.06, 0.018, 0.042)
+    # in service from each trip's first call to its last: U1 -60..330, U2 330..800, U3 810..1130 s
+    hours = (390 + 470 + 320) / 3600
+    assert k["train_hours"] == pytest.approx(hours, abs=0.005)
+    # HVAC of 4 cars at -25 °C with the mean load per car: 1940 passenger-seconds on board / in service / 4
+    per_car = 1940 / 1180 / 4
+    train, power = scenario.train, scenario.line.power
+    hvac = 4 * hvac_power_w(train.energy.hvac, -25.0, per_car) * hours / 1e6 / power.supply_efficiency
+    aux = train.energy.auxiliary_power_w * hours / 1e6 / power.supply_efficiency
+    assert k["hvac_mwh"] == pytest.approx(hvac, abs=5e-4) and k["auxiliary_mwh"] == pytest.approx(aux, abs=5e-4)
+    assert k["energy_mwh"] == pytest.approx(0.042 + hvac + aux, abs=1e-3)
+    assert k["energy_kwh_per_train_km"] == pytest.approx(1000 * (0.042 + hvac + aux) / 15.0, abs=0.01)
+    assert k["traction_kwh_per_train_km"] == pytest.approx(42 / 15.0, abs=0.01)
 
 
 def test_punctuality_delay_and_headway_cv(hand):

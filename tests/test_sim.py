@@ -7,6 +7,7 @@ import pytest
 from conftest import make_line, make_train
 
 from lrt.demand import Arrivals, build_demand
+from lrt.energy import segment_energies
 from lrt.io.demand import read_demand_model
 from lrt.io.timetable import read_timetable
 from lrt.paths import shipped_network, shipped_timetable
@@ -77,6 +78,14 @@ def test_story_on_a_three_station_line():
         assert g[:7] == x[:7] and g[9:13] == x[9:13], (g, x)
         assert g[7] == pytest.approx(x[7], abs=1e-9) and g[8] == pytest.approx(x[8], abs=1e-9), (g, x)
         assert g[13] == pytest.approx(x[13], abs=1e-9), (g, x)
+    # traction energy drawn at the substations on each run, interpolated on the load like the run time
+    def drawn(direction, a, b, load):
+        empty, full = (segment_energies(run_profile(line, train, direction=direction, stops=[a, b], passengers=x),
+                                        train, line).total.drawn_kwh for x in (0, 652))
+        return empty + (full - empty) * load / 652
+
+    assert list(e["drawn_kwh"]) == pytest.approx([0.0, drawn("up", 1, 2, 1), drawn("up", 2, 3, 2), 0.0,
+                                                  drawn("down", 3, 2, 0), drawn("down", 2, 1, 1)], rel=1e-12)
     p = result.passengers
     assert list(p["board_s"]) == pytest.approx([arr_u2, 50.0, arr_d2])  # on arrival of the train, or of the rider
     assert list(p["alight_s"]) == pytest.approx([arr_u3, arr_u3, arr_d1])

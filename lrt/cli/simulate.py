@@ -94,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = Scenario(name=f"{timetable.name}, {demand.label}, {conditions.name}", line=line, train=train,
                         timetable=timetable, conditions=conditions, demand=demand, options=options, faults=faults,
                         sources=sources)
+    warn_shortfall(scenario)
     started = time.perf_counter()
     result = simulate(scenario, args.seed)
     elapsed = time.perf_counter() - started
@@ -143,6 +144,16 @@ def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> No
         pd.DataFrame(list(result.faults), columns=columns).to_csv(tmp / "faults.csv", index=False)
         pd.DataFrame(list(result.cancelled), columns=["trip_id", "train", "reason"]).to_csv(tmp / "cancelled.csv",
                                                                                             index=False)
+
+
+def warn_shortfall(scenario) -> None:
+    """One line on stderr when the demand exceeds what the timetable can carry somewhere, some hour."""
+    from ..demand_report import capacity_shortfall, shortfall_text
+
+    capacity = scenario.options.capacity(scenario.train, scenario.conditions)
+    shortfall = capacity_shortfall(scenario.demand, scenario.timetable, scenario.line, capacity)
+    if shortfall is not None:
+        print(f"warning: {scenario.conditions.name}: {shortfall_text(shortfall, capacity)}", file=sys.stderr)
 
 
 def _pattern_of(timetable, line):

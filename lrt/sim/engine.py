@@ -39,7 +39,7 @@ __all__ = ["simulate"]
 class _Train:
     """Mutable state of one train during a run."""
 
-    __slots__ = ("block", "load", "platform", "ready_s", "at", "fault")
+    __slots__ = ("block", "load", "platform", "ready_s", "at", "fault", "run_kwh")
 
     def __init__(self, block: str) -> None:
         self.block = block
@@ -48,6 +48,7 @@ class _Train:
         self.ready_s = 0.0
         self.at = None  # station code where the train stands
         self.fault = ""  # the fault behind this train's current delay
+        self.run_kwh = (0.0, 0.0)  # traction energy drawn and returned on the run into the current call [kWh]
 
 
 class _Run:
@@ -113,17 +114,18 @@ class _Run:
         yield self.env.timeout(duration)
         res.release(req)
 
-    def _run_time(self, direction: str, a: int, b: int, late: bool, load: int) -> float:
-        """Segment run time: scheduled (or flat out when late), at the train's load, with noise [s]."""
-        key = (direction, a, b)
-        p = self.plan
-        if key not in p.run_empty:
+    def _leg(self, direction: str, a: int, b: int, late: bool, load: int) -> tuple[float, float, float]:
+        """A segment's run: time scheduled (flat out when late) at the train's load, with noise [s]; and its
+        traction energy drawn and returned at the substations [kWh]."""
+        leg = self.plan.legs.get((direction, a, b))
+        if leg is None:
             raise SimulationError(f"no running time from {a} to {b} ({direction}): the plan was made for "
                                   f"another timetable")
+        p = self.plan
         share = min(load / p.full_load, 1.5) if p.full_load else 0.0
-        kind = ("fast_empty", "fast_full") if late and self.opt.recovery else ("run_empty", "run_full")
-        lo, hi = getattr(p, kind[0])[key], getattr(p, kind[1])[key]
-        return (lo + (hi - lo) * share) * self.noise.run()
+        fast = late and self.opt.recovery
+        (t0, t1), ((d0, d1), (r0, r1)) = (leg.fast_s, leg.fast_kwh) if fast else (leg.run_s, leg.run_kwh)
+        return (t0 + (t1 - t0) * share) * self.noise.run(), d0 + (d1 - d0) * share, r0 + (r1 - r0) * share
 
     # -- the train process -------------------------------------------------------------------------
     def train(self, block: str, trips: list[Trip]):
@@ -244,9 +246,11 @@ class _Run:
         for i, code in enumerate(trip.stops):
             causes: list[str] = []
             failed = None
+            t.run_kwh = (0.0, 0.0)
             if i > 0:
                 late = env.now - trip.departure_s[i - 1] > 10.0
-                r = self._run_time(direction, trip.stops[i - 1], code, late, t.load.size)
+                r, *energy = self._leg(direction, trip.stops[i - 1], code, late, t.load.size)
+                t.run_kwh = tuple(energy)
                 failed = self.faults.train_failure(t.block, env.now, r)
                 wait, holder = yield from self._approach(t, trip, i, r, failed)
                 if failed is not None:
@@ -283,7 +287,8 @@ class _Run:
             if not last:
                 self.cancelled.append((trip.trip_id, t.block, f"withdrawn at {code} ({t.fault})"))
         self.events.append((t.block, trip.trip_id, trip.direction, i, code, trip.arrival_s[i], trip.departure_s[i],
-                            arrival, env.now, 0, 0, alighted, 0, env.now - arrival, env.now, "; ".join(causes)))
+                            arrival, env.now, 0, 0, alighted, 0, env.now - arrival, env.now, *t.run_kwh,
+                            "; ".join(causes)))
         if last:
             self.trips_run.add(trip.trip_id)
         return t.fault if failed is not None else ""
@@ -343,7 +348,7 @@ class _Run:
         self.fault_of[t.block] = t.fault
         self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival, departure,
                             load.size, load.size - before, alighted, denied, departure - arrival, doors_closed,
-                            "; ".join(causes)))
+                            *t.run_kwh, "; ".join(causes)))
 
     def _doors_close(self, platform, load, opened: float, alighted: int, before: int) -> float:
         """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the

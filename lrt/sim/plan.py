@@ -7,22 +7,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..energy import segment_energies
 from ..headway import Signalling, guaranteed_braking, station_close_in, terminal_headway
 from ..runtime import run_profile
 from .scenario import Scenario
 
-__all__ = ["Plan", "make_plan"]
+__all__ = ["Plan", "Leg", "make_plan"]
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One stop-to-stop run of the timetable, empty and at the design load (linear between them).
+
+    ``run_s`` as scheduled (the allowance driven as coasting) and ``fast_s`` flat out [s], each
+    ``(empty, design load)``; ``run_kwh`` and ``fast_kwh`` the traction energy at the substations, each
+    ``((drawn empty, drawn full), (returned empty, returned full))`` [kWh] (:mod:`lrt.energy`).
+    """
+
+    run_s: tuple
+    fast_s: tuple
+    run_kwh: tuple
+    fast_kwh: tuple
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Plan:
-    """Per-run constants derived from the scenario (running times, close-in and terminal times)."""
+    """Per-scenario constants (running times and energies, close-in and terminal times, call details)."""
 
-    run_empty: dict          # (direction, from, to) -> scheduled run time, empty train [s]; every stop pair
-                             # of the timetable's trips
-    run_full: dict           # the same at the design load [s]
-    fast_empty: dict         # flat-out run time, empty [s]
-    fast_full: dict
+    legs: dict               # (direction, from, to) -> Leg, for every stop pair of the timetable's trips
     close_in: dict           # (code, direction) -> close-in time [s]
     terminal_in: dict        # terminal code -> (route set to stop [s], crossover held on arrival [s])
     terminal_out: dict       # terminal code -> crossover held on departure [s]
@@ -35,24 +47,38 @@ class Plan:
 def make_plan(scenario: Scenario) -> Plan:
     """Running-time tables and CBTC times for a scenario (the physics, done once per run)."""
     line, train, cond = scenario.line, scenario.train, scenario.conditions
-    tables = {"run_empty": {}, "run_full": {}, "fast_empty": {}, "fast_full": {}}
+    runs: dict = {}  # (kind, load) -> {(direction, from, to): (run_s, drawn_kwh, returned_kwh)}
     profiles = {}
+
+    def add(kind, load, profile):
+        energy = segment_energies(profile, train, line, cond).segments
+        table = runs.setdefault((kind, load), {})
+        for seg, e in zip(profile.segments, energy):
+            table[(profile.direction, seg.from_code, seg.to_code)] = (seg.run_s, e.drawn_kwh, e.returned_kwh)
+
+    loads = (0.0, float(train.capacity))
     for direction in ("up", "down"):
-        for load_key, load in (("empty", 0.0), ("full", float(train.capacity))):
-            for allowance, kind in ((None, "run"), (0.0, "fast")):
+        for load in loads:
+            for kind, allowance in (("run", None), ("fast", 0.0)):
                 p = run_profile(line, train, direction=direction, conditions=cond, passengers=load, allowance=allowance)
-                for seg in p.segments:
-                    tables[f"{kind}_{load_key}"][(direction, seg.from_code, seg.to_code)] = seg.run_s
-                if load_key == "full" and kind == "run":
+                add(kind, load, p)
+                if load == train.capacity and kind == "run":
                     profiles[direction] = p  # CBTC times at the design load, as lrt headway computes them
     # trips that skip stations run between stops that are not neighbours on the line
     skipping = {(t.direction, a, b) for t in scenario.timetable.trips for a, b in zip(t.stops, t.stops[1:])}
-    for key in sorted(skipping - set(tables["run_empty"])):
-        direction, a, b = key
-        for name, load, allowance in (("run_empty", 0.0, None), ("run_full", train.capacity, None),
-                                      ("fast_empty", 0.0, 0.0), ("fast_full", train.capacity, 0.0)):
-            tables[name][key] = run_profile(line, train, direction=direction, stops=[a, b], conditions=cond,
-                                            passengers=load, allowance=allowance).running_s
+    for direction, a, b in sorted(skipping - set(runs[("run", 0.0)])):
+        for load in loads:
+            for kind, allowance in (("run", None), ("fast", 0.0)):
+                add(kind, load, run_profile(line, train, direction=direction, stops=[a, b], conditions=cond,
+                                            passengers=load, allowance=allowance))
+
+    def pair(kind, key, k):
+        return tuple(runs[(kind, load)][key][k] for load in loads)
+
+    legs = {key: Leg(run_s=pair("run", key, 0), fast_s=pair("fast", key, 0),
+                     run_kwh=(pair("run", key, 1), pair("run", key, 2)),
+                     fast_kwh=(pair("fast", key, 1), pair("fast", key, 2)))
+            for key in runs[("run", 0.0)]}
     sig = Signalling()
     close_in = {k: v[0] for k, v in station_close_in(line, train, profiles, cond, sig).items()}
     decel = guaranteed_braking(train, cond, min(line.operations.braking_ms2, train.service_brake_ms2))
@@ -66,7 +92,7 @@ def make_plan(scenario: Scenario) -> Plan:
                                k=cond.braking_safety_factor, sig=sig)
         t_in[code] = (loc.detail["arrival_s"], loc.detail["arrival_cross_s"])
         t_out[code] = loc.detail["departure_clear_s"]
-    return Plan(**tables, close_in=close_in, terminal_in=t_in, terminal_out=t_out,
+    return Plan(legs=legs, close_in=close_in, terminal_in=t_in, terminal_out=t_out,
                 capacity=scenario.options.capacity(train, cond), full_load=train.capacity,
                 planned_headway=_planned_headways(scenario.timetable.trips),
                 serves=_stops_served(line, scenario.timetable.trips))

@@ -17,11 +17,13 @@ __all__ = ["EVENT_COLUMNS", "PASSENGER_COLUMNS", "BOARDING_COLUMNS", "Simulation
 
 EVENT_COLUMNS = ("train", "trip_id", "direction", "stop_sequence", "station", "planned_arrival_s",
                  "planned_departure_s", "arrival_s", "departure_s", "load_departure", "boarded", "alighted",
-                 "denied", "dwell_s", "doors_close_s", "cause")
+                 "denied", "dwell_s", "doors_close_s", "drawn_kwh", "returned_kwh", "cause")
 """One row per train call: times in s of the service day; the doors open on arrival and boarding ends at
 ``doors_close_s`` (the closing sequence, then departure); load on departure; ``alighted`` counts everyone
 who got off (put off a failed train included); ``denied`` the passengers a full train left on the
-platform; ``cause`` of extra delay."""
+platform; ``drawn_kwh``/``returned_kwh`` the traction energy drawn from and returned to the substations
+on the run from the previous call (:mod:`lrt.energy`; 0 at a trip's first call); ``cause`` of extra
+delay."""
 
 PASSENGER_COLUMNS = ("arrival_s", "origin", "destination", "board_s", "alight_s", "left_behind", "trip",
                      "stranded", "detrained")
@@ -61,7 +63,7 @@ class SimulationResult:
         rows = sorted(rows, key=lambda r: (r[7], r[8], r[0], r[3]))  # by arrival, then departure
         cols = list(zip(*rows)) if rows else [[] for _ in EVENT_COLUMNS]
         kinds = (object, object, object, np.int32, np.int32, float, float, float, float, np.int32, np.int32,
-                 np.int32, np.int32, float, float, object)
+                 np.int32, np.int32, float, float, float, float, object)
         events = {name: np.asarray(col, dtype=kind) for name, col, kind in zip(EVENT_COLUMNS, cols, kinds)}
         passengers, boardings = {}, {}
         if book is not None:
