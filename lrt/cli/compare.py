@@ -8,13 +8,17 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import MAX_SEEDS
 from .common import (
+    DAILY,
+    SEED,
     add_line_options,
     check_out_dir,
     emit_json,
     load_line_and_train,
-    number,
+    weather_path,
 )
+from .options import Range, add_number
 
 HELP = "compare weather presets: KPIs side by side with their change from normal, over several seeds"
 
@@ -27,10 +31,11 @@ def add_parser(sub) -> None:
     add_line_options(p)
     p.add_argument("--weather", default="normal,cold,severe,extreme", metavar="LIST",
                    help="comma-separated presets or preset files (default normal,cold,severe,extreme)")
-    p.add_argument("--daily", type=float, default=92000, metavar="N",
-                   help="passengers a day before each preset's demand factor (default 92,000)")
-    p.add_argument("--seeds", type=int, default=5, metavar="K", help="simulated days per preset (default 5)")
-    p.add_argument("--seed", type=int, default=1, metavar="N", help="base seed the K run seeds are spawned from (default 1)")
+    add_number(p, "--daily", DAILY, default=92000, metavar="N",
+               help="passengers a day before each preset's demand factor (default 92,000)")
+    add_number(p, "--seeds", Range(minimum=1, maximum=MAX_SEEDS, integer=True, what="a whole number of seeds"),
+               default=5, metavar="K", help="simulated days per preset (default 5)")
+    add_number(p, "--seed", SEED, default=1, metavar="N", help="base seed the K run seeds are spawned from (default 1)")
     p.add_argument("--timetable", type=Path, metavar="DIR", help="timetable folder (default: the shipped weekday)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--out", type=Path, metavar="DIR", help="write compare.json, compare.csv and compare.png")
@@ -41,36 +46,31 @@ def weather_list(raw: str) -> list[str]:
     """The presets of ``--weather``: comma-separated, blanks dropped, each at most once."""
     names = [x.strip() for x in raw.split(",") if x.strip()]
     if not names:
-        raise InputError("command line", "--weather", repr(raw), "a comma-separated list of presets")
+        raise InputError("--weather", "command line", repr(raw), "a comma-separated list of presets")
     repeated = sorted({x for x in names if names.count(x) > 1})
     if repeated:
-        raise InputError("command line", "--weather", f"{repeated[0]!r} given twice", "each preset once")
+        raise InputError("--weather", "command line", f"{repeated[0]!r} given twice", "each preset once")
     return names
 
 
 
 def run(args: argparse.Namespace) -> int:
     from ..compare import compare_weather, comparison_seeds
-    from ..io.conditions import read_conditions, resolve_weather
+    from ..io.conditions import read_conditions
     from ..io.pattern import read_pattern
     from ..io.timetable import read_timetable
     from ..paths import shipped, shipped_timetable
     from .demand import load_demand
 
-    number("--daily", args.daily, positive=True)
-    if args.seeds < 1:
-        raise InputError("command line", "--seeds", str(args.seeds), "a number of seeds >= 1")
-    if args.seed < 0:
-        raise InputError("command line", "--seed", str(args.seed), "a seed >= 0")
     names = weather_list(args.weather)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="compare.json", what="an lrt compare output folder")
-    paths = [resolve_weather(name) for name in names]  # an unknown preset fails before any loading
+    paths = [weather_path(name) for name in names]  # an unknown preset fails before any loading
     line, train = load_line_and_train(args)
     conditions = [read_conditions(p, line) for p in paths]
     labels = [c.name for c in conditions]
     if len(set(labels)) != len(labels):
-        raise InputError("command line", "--weather", f"presets named {labels}", "presets with distinct names")
+        raise InputError("--weather", "command line", f"presets named {labels}", "presets with distinct names")
     timetable = read_timetable(args.timetable or shipped_timetable("weekday"), line)
     pattern_path = shipped("timetables", "patterns", timetable.notes.get("pattern_file") or "-")
     # a timetable with no shipped pattern is thinned by dropping its last trains (service_for)

@@ -10,14 +10,19 @@ from pathlib import Path
 
 from ..errors import InputError
 from .common import (
+    DAILY,
+    SEED,
     add_line_options,
     add_weather_option,
     check_out_dir,
     emit_json,
     load_conditions,
     load_line_and_train,
-    number,
 )
+from .options import add_number, as_found
+
+LOAD_STANDARD_MAX = 2000
+"""Largest ``--load-standard`` in passengers a train: about twice the crush load of a four-car train."""
 
 HELP = "simulate an operating day (trains and passengers) and report its KPIs"
 
@@ -26,13 +31,14 @@ def add_parser(sub) -> None:
     p = sub.add_parser("simulate", help=HELP, description=HELP.capitalize() + ".")
     add_line_options(p)
     p.add_argument("--timetable", type=Path, metavar="DIR", help="timetable folder (default: the shipped weekday)")
-    p.add_argument("--daily", type=float, default=92000, metavar="N", help="passengers a day (default 92,000)")
+    add_number(p, "--daily", DAILY, default=92000, metavar="N", help="passengers a day (default 92,000)")
     p.add_argument("--day", choices=["weekday", "weekend"], help="demand profile (default: from the timetable)")
     p.add_argument("--demand-model", type=Path, metavar="FILE", help="demand model (default: the line's demand.toml)")
     p.add_argument("--od", type=Path, metavar="CSV", help="a measured OD table in 15-min bins instead of the model")
-    p.add_argument("--seed", type=int, default=1, metavar="N", help="random seed (default 1)")
-    p.add_argument("--load-standard", default="design", metavar="S",
-                   help="boarding stops at 'design' (6/m²), 'crush', or a number of passengers")
+    add_number(p, "--seed", SEED, default=1, metavar="N", help="random seed (default 1)")
+    p.add_argument("--load-standard", default="design", metavar="S", type=_load_standard,
+                   help="boarding stops at 'design' (6/m²), 'crush', or a number of passengers "
+                        f"(1 to {LOAD_STANDARD_MAX:,})")
     p.add_argument("--no-variability", action="store_true", help="no run-time or dwell noise, no primary delays")
     p.add_argument("--no-timetable-holding", action="store_true",
                    help="let trains leave intermediate stations ahead of the timetable")
@@ -47,15 +53,16 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
-def _load_standard(raw: str):
+def _load_standard(raw: str) -> str | int:
     if raw in ("design", "crush"):
         return raw
+    expected = f"design, crush or a whole number of passengers from 1 to {LOAD_STANDARD_MAX:,}"
     try:
         value = int(raw)
     except ValueError:
-        raise InputError("command line", "--load-standard", repr(raw), "design, crush or a number of passengers") from None
-    if value <= 0:
-        raise InputError("command line", "--load-standard", raw, "a positive number of passengers")
+        raise InputError("--load-standard", "command line", as_found(raw), expected) from None
+    if not 1 <= value <= LOAD_STANDARD_MAX:
+        raise InputError("--load-standard", "command line", raw, expected)
     return value
 
 
@@ -69,10 +76,6 @@ def run(args: argparse.Namespace) -> int:
     from ..sim.service import service_for
     from .demand import load_demand
 
-    number("--daily", args.daily, positive=True)
-    if args.seed < 0:
-        raise InputError("command line", "--seed", str(args.seed), "a seed >= 0")
-    load_standard = _load_standard(args.load_standard)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="run.json", what="an lrt output folder")
     line, train = load_line_and_train(args)
@@ -84,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     day = args.day or ("weekend" if "weekend" in timetable.service_id else "weekday")
     demand = load_demand(args, line, daily=args.daily, day=day, demand_factor=conditions.demand_factor)
     options = SimOptions(variability=not args.no_variability, headway_holding=args.headway_holding,
-                         hold_station_departures=not args.no_timetable_holding, load_standard=load_standard)
+                         hold_station_departures=not args.no_timetable_holding, load_standard=args.load_standard)
     sources = {"network": file_digest(Path(line.source)),
                "rolling_stock": file_digest(args.rolling_stock or shipped_rolling_stock()),
                "timetable": file_digest(tt_path)}

@@ -15,9 +15,9 @@ def check_image_path(path: Path, option: str) -> None:
     """Refuse an output path matplotlib cannot write, before any work is done."""
     path = Path(path)
     if path.suffix.lower() not in _FORMATS:
-        raise InputError("command line", option, f"{str(path)!r}", f"a file name ending in {', '.join(_FORMATS)}")
+        raise InputError(option, "command line", f"{str(path)!r}", f"a file name ending in {', '.join(_FORMATS)}")
     if path.parent and not path.parent.exists():
-        raise InputError("command line", option, f"folder {str(path.parent)!r} does not exist", "an existing folder")
+        raise InputError(option, "command line", f"folder {str(path.parent)!r} does not exist", "an existing folder")
 
 
 def save_figure(fig, path: Path) -> None:
