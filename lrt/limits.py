@@ -12,6 +12,7 @@ __all__ = [
     "MAX_SEED",
     "MAX_SEEDS",
     "MAX_TEXT_FILE_BYTES",
+    "GTFS_MAX_FEED_BYTES",
     "GTFS_MAX_MEMBER_BYTES",
     "GTFS_MAX_RATIO",
     "GTFS_RATIO_FROM_BYTES",
@@ -35,6 +36,9 @@ MAX_SEEDS = 1000
 
 MAX_TEXT_FILE_BYTES = 64 * 2**20
 """Largest CSV or TOML input file [bytes]: 64 MiB, a hundred times a year's measured OD table."""
+
+GTFS_MAX_FEED_BYTES = 256 * 2**20
+"""Largest GTFS zip [bytes]: 256 MiB on disk (its directory of members is read whole)."""
 
 GTFS_MAX_MEMBER_BYTES = 32 * 2**20
 """Largest file read from a GTFS feed, uncompressed [bytes]: 32 MiB.
