@@ -12,7 +12,7 @@ from ..limits import MAX_DAILY_PASSENGERS, MAX_SEED
 from .options import Range
 
 __all__ = ["check_out_dir", "add_line_options", "load_line_and_train", "emit_json", "add_weather_option",
-           "load_conditions", "weather_path", "check_reserve", "DAILY", "SEED", "DWELL", "ADHESION", "RESERVE"]
+           "load_conditions", "weather_path", "check_reserve", "read_checked_timetable", "timetable_reserve", "DAILY", "SEED", "DWELL", "ADHESION", "RESERVE"]
 
 DAILY = Range(minimum=1, maximum=MAX_DAILY_PASSENGERS, what="a finite number of passengers a day")
 SEED = Range(minimum=0, maximum=MAX_SEED, integer=True, what="a whole number")
@@ -41,6 +41,39 @@ def check_reserve(reserve: int | None, line, *, option: str = "--reserve") -> No
     """Refuse a reserve that leaves no train for service (the range depends on the line's fleet)."""
     if reserve is not None and not 0 <= reserve < line.operations.fleet:
         raise InputError(option, "command line", str(reserve), f"0 to {line.operations.fleet - 1} trains")
+
+
+def timetable_reserve(timetable, line, folder: Path) -> int | None:
+    """The reserve a timetable was planned with (meta.toml ``reserve_trains``), if it says."""
+    reserve = timetable.notes.get("reserve_trains")
+    if reserve is not None and not 0 <= reserve < line.operations.fleet:
+        raise InputError(str(folder / "meta.toml"), "reserve_trains", str(reserve),
+                         f"0 to {line.operations.fleet - 1} trains (fewer than the fleet of {line.name})")
+    return reserve
+
+
+def read_checked_timetable(folder: Path, line, train):
+    """Read a timetable folder and refuse it unless ``lrt timetable check`` passes it in normal conditions.
+
+    Every command that runs or converts a timetable reads it here.  The check is made in the design
+    conditions (``Conditions()``): a weather preset only shows how a sound timetable suffers (its
+    shorter-than-possible run times are the late running a simulation is meant to show).  The error
+    names the folder, the first violation (trip, train, station, time, what was found and expected)
+    and how many more there are.
+    """
+    from ..conditions import Conditions
+    from ..io.timetable import read_timetable
+    from ..timetable.check import check_timetable
+
+    timetable = read_timetable(folder, line)
+    violations = check_timetable(timetable, line, train, conditions=Conditions(),
+                                 reserve=timetable_reserve(timetable, line, Path(folder)))
+    if violations:
+        first, more = violations[0], len(violations) - 1
+        hint = f"run `lrt timetable check {folder}`"
+        raise InputError(str(folder), first.where, f"{first.kind} at {first.clock}: {first.message}",
+                         f"{first.expected} ({f'and {more} more: ' if more else ''}{hint})")
+    return timetable
 
 
 def emit_json(obj) -> None:

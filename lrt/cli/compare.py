@@ -16,6 +16,7 @@ from .common import (
     check_out_dir,
     emit_json,
     load_line_and_train,
+    read_checked_timetable,
     weather_path,
 )
 from .options import Range, add_number
@@ -58,7 +59,6 @@ def run(args: argparse.Namespace) -> int:
     from ..compare import compare_weather, comparison_seeds
     from ..io.conditions import read_conditions
     from ..io.pattern import read_pattern
-    from ..io.timetable import read_timetable
     from ..paths import shipped, shipped_timetable
     from .demand import load_demand
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     labels = [c.name for c in conditions]
     if len(set(labels)) != len(labels):
         raise InputError("--weather", "command line", f"presets named {labels}", "presets with distinct names")
-    timetable = read_timetable(args.timetable or shipped_timetable("weekday"), line)
+    timetable = read_checked_timetable(args.timetable or shipped_timetable("weekday"), line, train)
     pattern_path = shipped("timetables", "patterns", timetable.notes.get("pattern_file") or "-")
     # a timetable with no shipped pattern is thinned by dropping its last trains (service_for)
     pattern = read_pattern(pattern_path, line) if pattern_path.is_file() else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import DAILY, add_line_options, emit_json, load_line_and_train
+from .common import DAILY, add_line_options, emit_json, load_line_and_train, read_checked_timetable
 from .options import add_number
 
 HELP = "passenger demand: totals, peak hour, peak direction, peak-segment load against capacity"
@@ -47,12 +47,11 @@ def offered_pphpd(timetable, capacity: int, start_s: float) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from ..demand_report import demand_report, format_demand_report, peak_hour
-    from ..io.timetable import read_timetable
     from ..paths import shipped_timetable
 
     line, train = load_line_and_train(args)
+    timetable = read_checked_timetable(args.timetable or shipped_timetable(args.day), line, train)
     demand = load_demand(args, line, daily=args.daily, day=args.day)
-    timetable = read_timetable(args.timetable or shipped_timetable(args.day), line)
     hour = peak_hour(demand)
     offered = offered_pphpd(timetable, train.capacity, demand.start_s + hour.start * demand.bin_s)
     report = demand_report(demand, line, offered_pphpd=offered or None)

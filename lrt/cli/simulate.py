@@ -18,6 +18,7 @@ from .common import (
     emit_json,
     load_conditions,
     load_line_and_train,
+    read_checked_timetable,
 )
 from .options import add_number, as_found
 
@@ -70,7 +71,6 @@ def _load_standard(raw: str) -> str | int:
 def run(args: argparse.Namespace) -> int:
     from ..io.faults import read_faults
     from ..io.files import file_digest
-    from ..io.timetable import read_timetable
     from ..paths import shipped_rolling_stock, shipped_timetable
     from ..sim import Scenario, SimOptions, simulate
     from ..sim.service import service_for
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     line, train = load_line_and_train(args)
     conditions = load_conditions(args, line)
     tt_path = args.timetable or shipped_timetable("weekday")
-    planned = read_timetable(tt_path, line)
+    planned = read_checked_timetable(tt_path, line, train)
     timetable, service_note = service_for(line, train, planned, conditions, _pattern_of(planned, line))
     faults = read_faults(args.faults, line, set(timetable.blocks())) if args.faults is not None else ()
     day = args.day or ("weekend" if "weekend" in timetable.service_id else "weekday")

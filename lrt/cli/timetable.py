@@ -14,6 +14,8 @@ from .common import (
     check_reserve,
     load_conditions,
     load_line_and_train,
+    read_checked_timetable,
+    timetable_reserve,
 )
 from .options import add_clock, add_number
 
@@ -108,12 +110,12 @@ def run_check(args: argparse.Namespace) -> int:
     from ..timetable.check import check_timetable
 
     line, train = load_line_and_train(args)
-    timetable = read_timetable(_folder(args))
-    reserve = args.reserve if args.reserve is not None else timetable.notes.get("reserve_trains")
-    check_reserve(None if reserve is None else int(reserve), line)
+    folder = _folder(args)
+    timetable = read_timetable(folder)
+    check_reserve(args.reserve, line)
+    reserve = args.reserve if args.reserve is not None else timetable_reserve(timetable, line, folder)
     conditions = load_conditions(args, line)
-    violations = check_timetable(timetable, line, train, conditions=conditions,
-                                 reserve=None if reserve is None else int(reserve))
+    violations = check_timetable(timetable, line, train, conditions=conditions, reserve=reserve)
     for v in violations:
         print(v)
     n = len(violations)
@@ -125,15 +127,14 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_plot(args: argparse.Namespace) -> int:
-    from ..io.timetable import read_timetable
     from ..plotting import check_image_path
     from ..units import format_clock
 
     check_image_path(args.out, "-o")
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise InputError("--to", "command line", format_clock(args.end), f"a time after --from {format_clock(args.start)}")
-    line, _ = load_line_and_train(args)
-    timetable = read_timetable(_folder(args), line)
+    line, train = load_line_and_train(args)
+    timetable = read_checked_timetable(_folder(args), line, train)
     from ..plotting.marey import plot_marey
 
     plot_marey(line, timetable, args.out, start_s=args.start, end_s=args.end)
@@ -143,12 +144,11 @@ def run_plot(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from ..io.gtfs import export_gtfs
-    from ..io.timetable import read_timetable
 
     if args.out.suffix.lower() != ".zip":
         raise InputError("-o", "command line", repr(str(args.out)), "a file name ending in .zip")
-    line, _ = load_line_and_train(args)
-    timetable = read_timetable(_folder(args), line)
+    line, train = load_line_and_train(args)
+    timetable = read_checked_timetable(_folder(args), line, train)
     export_gtfs(timetable, line, args.out)
     print(f"{len(timetable.trips)} trips written to {args.out}")
     return 0
