@@ -107,7 +107,11 @@ def load_conditions(args, line):
 
 
 def check_out_dir(path: Path, *, option: str, marker: str, what: str) -> None:
-    """Refuse to replace a folder that is neither new, empty, nor an earlier output (holding ``marker``)."""
-    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / marker).exists())):
-        raise InputError(option, "command line", f"{str(path)!r} exists and is not {what}",
-                         f"a new folder or {what} to replace")
+    """Refuse, before any work, an output folder that cannot be written or holds the user's files.
+
+    A folder is accepted when it is new, empty, or an earlier output (holding ``marker``); only the
+    files lrt writes are replaced there (:func:`lrt.io.outputs.atomic_dir`).
+    """
+    from ..io.outputs import check_output_folder
+
+    check_output_folder(path, source=option, marker=marker, what=what)

@@ -144,9 +144,11 @@ def run_plot(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from ..io.gtfs import export_gtfs
+    from ..io.outputs import check_output_file
 
     if args.out.suffix.lower() != ".zip":
         raise InputError("-o", "command line", repr(str(args.out)), "a file name ending in .zip")
+    check_output_file(args.out, source="-o")
     line, train = load_line_and_train(args)
     timetable = read_checked_timetable(_folder(args), line, train)
     export_gtfs(timetable, line, args.out)

@@ -9,17 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
 import tomllib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..limits import MAX_TEXT_FILE_BYTES, SERVICE_DAY_END_S
 from ..units import UNITS, format_clock, parse_clock, to_si, units_of
+from .outputs import atomic_dir, atomic_write  # noqa: F401  (also importable from here, as before)
 
 __all__ = [
     "read_toml",
@@ -29,6 +27,7 @@ __all__ = [
     "atomic_write",
     "atomic_dir",
     "file_digest",
+    "display_path",
     "clock_in_day",
     "TIME_EXPECTED",
     "LATE_EXPECTED",
@@ -50,7 +49,7 @@ def clock_in_day(text: str) -> float:
     return seconds
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """The path as the user would recognise it (relative to the working directory when inside it)."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -83,7 +82,7 @@ def _text(path: Path, name: str, what: str) -> str:
 def read_toml(path: Path) -> "Doc":
     """Parse a TOML file into a :class:`Doc` that reports bad fields with the file's name."""
     path = Path(path)
-    name = _display(path)
+    name = display_path(path)
     text = _text(path, name, "a TOML file")
     try:
         data = tomllib.loads(text)
@@ -281,7 +280,7 @@ class Row:
 def read_csv(path: Path, required: list[str]) -> list[Row]:
     """Read a CSV file with a header; every column in ``required`` must be present."""
     path = Path(path)
-    name = _display(path)
+    name = display_path(path)
     return parse_csv(_text(path, name, "a CSV file"), name, required)
 
 
@@ -310,55 +309,6 @@ def parse_csv(text: str, name: str, required: Sequence[str], *, skip_blank: bool
     except csv.Error as exc:
         raise InputError(name, "syntax", str(exc), "valid CSV") from None
     return rows
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
-    """Write a file via a temporary sibling and rename it into place when complete."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as f:
-            yield f
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def atomic_dir(path: Path) -> Iterator[Path]:
-    """Build a directory under a temporary name and move it into place when complete.
-
-    An existing directory at ``path`` is replaced only after the new one is complete.
-    """
-    import shutil
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
-    os.chmod(tmp, 0o777 & ~_umask())
-    try:
-        yield tmp
-        if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            path.rename(old)
-            tmp.rename(path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def file_digest(path: Path) -> str:

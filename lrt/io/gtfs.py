@@ -22,7 +22,8 @@ from ..network import Line
 from ..timetable.model import Timetable, Trip
 from ..units import format_clock
 from ..limits import GTFS_MAX_FEED_BYTES, GTFS_MAX_MEMBER_BYTES, GTFS_MAX_RATIO, GTFS_RATIO_FROM_BYTES
-from .files import Row, atomic_write, parse_csv
+from .files import Row, parse_csv
+from .outputs import atomic_write
 from .tables import DAYS, calendar_entry, listed, real_date, stop_position, stop_sequence
 
 __all__ = ["export_gtfs", "import_gtfs", "ROUTE_TYPE_LIGHT_RAIL"]

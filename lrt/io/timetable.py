@@ -23,7 +23,8 @@ from ..errors import InputError
 from ..network import Line
 from ..timetable.model import EVENTS, BlockEvent, Timetable, Trip
 from ..units import format_clock
-from .files import Doc, Row, _display, atomic_dir, read_csv, read_toml
+from .files import Doc, Row, display_path, read_csv, read_toml
+from .outputs import atomic_dir
 from .tables import DAYS, calendar_entry, listed, station_of_name, stop_position, stop_sequence
 
 __all__ = ["read_timetable", "write_timetable", "DAYS", "SCHEMA_VERSION"]
@@ -65,7 +66,7 @@ def read_timetable(folder: Path, line: Line | None = None) -> Timetable:
     for trip_id, t in trip_rows.items():
         rows = sorted(calls.get(trip_id, []))
         if len(rows) < 2:
-            raise InputError(_display(folder / "stop_times.csv"), f"trip {trip_id}", f"{len(rows)} stop time(s)",
+            raise InputError(display_path(folder / "stop_times.csv"), f"trip {trip_id}", f"{len(rows)} stop time(s)",
                              "at least two stops per trip")
         trips.append(Trip(trip_id=trip_id, block_id=t.block_id, direction=t.direction, service_id=t.service_id,
                           route_id=t.route_id, stops=tuple(r[1] for r in rows), arrival_s=tuple(r[2] for r in rows),
@@ -78,7 +79,7 @@ def read_timetable(folder: Path, line: Line | None = None) -> Timetable:
     elif service_id in calendar:
         days, start, end = calendar[service_id]
     else:
-        raise InputError(_display(folder / "calendar.csv"), "service_id", f"no row for {service_id!r}",
+        raise InputError(display_path(folder / "calendar.csv"), "service_id", f"no row for {service_id!r}",
                          "the service_id named in meta.toml")
     return Timetable(name=name, service_id=service_id, trips=tuple(trips), operations=operations,
                      days=days, start_date=start, end_date=end, notes=notes)
