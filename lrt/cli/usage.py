@@ -42,7 +42,9 @@ def usage_error(parser: argparse.ArgumentParser, message: str) -> InputError:
             kind = {"int": "a whole number", "float": "a number"}.get(t["type"], f"a {t['type']}")
             return InputError(_label(name), "command line", t["value"], kind)
         if detail.startswith("expected") and "argument" in detail:
-            return InputError(_label(name), "command line", "no value", f"a value after it ({_metavar(parser, name)})")
+            return InputError(_label(name), "command line", "no value",
+                              f"a value after it ({_metavar(parser, name)}; one that starts with - is written "
+                              f"{name.split('/')[-1]}=VALUE)")
         if detail.startswith("ignored explicit argument"):
             return InputError(_label(name), "command line", detail.split("argument ", 1)[1], "no value (a switch)")
         return InputError(_label(name), "command line", detail, f"a valid value ({see})")
