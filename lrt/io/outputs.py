@@ -70,11 +70,11 @@ def remove_stale_temporaries(folder: Path) -> None:
 
 def _writable(folder: Path) -> str | None:
     """None if a folder can be made in ``folder``, else the reason (a probe: permission bits lie to root)."""
-    try:
-        probe = tempfile.mkdtemp(dir=folder, prefix=f"{_own_prefix()}probe-")
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    os.rmdir(probe)
+    with _signals_held():  # the probe must not outlive an interrupted check
+        try:
+            os.rmdir(tempfile.mkdtemp(dir=folder, prefix=f"{_own_prefix()}probe-"))
+        except OSError as exc:
+            return exc.strerror or str(exc)
     return None
 
 
@@ -150,14 +150,17 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{_own_prefix()}{path.name}.", suffix=".part")
+    tmp = None
     try:
+        with _signals_held():  # a signal between making the temporary and owning it would leave it behind
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{_own_prefix()}{path.name}.", suffix=".part")
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as f:
             yield f
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual permissions
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -171,17 +174,20 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     """
     path = Path(path)
     created = [p for p in (path, *path.parents) if not p.exists()]
-    path.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
-    staging = Path(tempfile.mkdtemp(dir=path, prefix=_own_prefix()))
+    staging = None
     try:
+        with _signals_held():  # a signal between making a folder and owning it would leave it behind
+            path.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=path, prefix=_own_prefix()))
+        remove_stale_temporaries(path)
         yield staging
         with _signals_held():
             for entry in sorted(staging.iterdir()):
                 os.replace(entry, path / entry.name)
             staging.rmdir()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         for folder in created:  # innermost first; rmdir refuses a folder that is not empty
             try:
                 folder.rmdir()
@@ -190,14 +196,25 @@ def atomic_dir(path: Path) -> Iterator[Path]:
         raise
 
 
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back for the duration (they are delivered when it ends)."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
+    """Hold Ctrl-C and SIGTERM back for the duration; one that came is raised again when it ends.
+
+    Python-level handlers, not a signal mask: numpy's threads would take a masked signal for the
+    whole process, and Python runs its handlers in the main thread anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers, and only it receives Python's signals
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    pending: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: pending.append(signum)) for sig in _HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for sig in pending[:1]:
+            signal.raise_signal(sig)  # to the handler in force again: KeyboardInterrupt, lrt's SIGTERM, ...
