@@ -12,7 +12,6 @@ The range is also appended to the option's ``--help``.  A converter raises :clas
 from __future__ import annotations
 
 import argparse
-import math
 from dataclasses import dataclass
 from functools import partial
 
@@ -66,7 +65,7 @@ class Range:
         except ValueError:
             raise InputError(option, "command line", as_found(raw), self.expected()) from None
         low_ok = value > self.minimum if self.above_minimum else value >= self.minimum
-        if not (math.isfinite(value) and low_ok and value <= self.maximum):  # also refuses nan
+        if not (low_ok and value <= self.maximum):  # NaN fails every comparison, infinity the bounds
             raise InputError(option, "command line", as_found(raw), self.expected())
         return value
 
