@@ -19,7 +19,9 @@ from .common import (
     read_checked_timetable,
     weather_path,
 )
-from .options import Range, add_number
+from .options import Range
+
+SEEDS = Range(minimum=1, maximum=MAX_SEEDS, integer=True, what="a whole number of seeds")
 
 HELP = "compare weather presets: KPIs side by side with their change from normal, over several seeds"
 
@@ -32,11 +34,10 @@ def add_parser(sub) -> None:
     add_line_options(p)
     p.add_argument("--weather", default="normal,cold,severe,extreme", metavar="LIST",
                    help="comma-separated presets or preset files (default normal,cold,severe,extreme)")
-    add_number(p, "--daily", DAILY, default=92000, metavar="N",
-               help="passengers a day before each preset's demand factor (default 92,000)")
-    add_number(p, "--seeds", Range(minimum=1, maximum=MAX_SEEDS, integer=True, what="a whole number of seeds"),
-               default=5, metavar="K", help="simulated days per preset (default 5)")
-    add_number(p, "--seed", SEED, default=1, metavar="N", help="base seed the K run seeds are spawned from (default 1)")
+    p.add_argument("--daily", type=float, default=92000, metavar="N",
+                   help="passengers a day before each preset's demand factor (default 92,000)")
+    p.add_argument("--seeds", type=int, default=5, metavar="K", help="simulated days per preset (default 5)")
+    p.add_argument("--seed", type=int, default=1, metavar="N", help="base seed the K run seeds are spawned from (default 1)")
     p.add_argument("--timetable", type=Path, metavar="DIR", help="timetable folder (default: the shipped weekday)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--out", type=Path, metavar="DIR", help="write compare.json, compare.csv and compare.png")
@@ -62,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     from ..paths import shipped, shipped_timetable
     from .demand import load_demand
 
+    DAILY.check("--daily", args.daily)
+    SEEDS.check("--seeds", args.seeds)
+    SEED.check("--seed", args.seed)
     names = weather_list(args.weather)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="compare.json", what="an lrt compare output folder")

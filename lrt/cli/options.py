@@ -64,9 +64,15 @@ class Range:
             value: float | int = int(raw) if self.integer else float(raw)
         except ValueError:
             raise InputError(option, "command line", as_found(raw), self.expected()) from None
+        return self.check(option, value, shown=as_found(raw))
+
+    def check(self, option: str, value: float | int | None, *, shown: str | None = None) -> float | int | None:
+        """``value`` if it is in range (None passes: an option not given), else InputError naming ``option``."""
+        if value is None:
+            return None
         low_ok = value > self.minimum if self.above_minimum else value >= self.minimum
         if not (low_ok and value <= self.maximum):  # NaN fails every comparison, infinity the bounds
-            raise InputError(option, "command line", as_found(raw), self.expected())
+            raise InputError(option, "command line", shown or f"{value:.15g}", self.expected())
         return value
 
 

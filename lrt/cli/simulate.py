@@ -20,7 +20,7 @@ from .common import (
     load_line_and_train,
     read_checked_timetable,
 )
-from .options import add_number, as_found
+from .options import as_found
 
 LOAD_STANDARD_MAX = 2000
 """Largest ``--load-standard`` in passengers a train: about twice the crush load of a four-car train."""
@@ -32,14 +32,13 @@ def add_parser(sub) -> None:
     p = sub.add_parser("simulate", help=HELP, description=HELP.capitalize() + ".")
     add_line_options(p)
     p.add_argument("--timetable", type=Path, metavar="DIR", help="timetable folder (default: the shipped weekday)")
-    add_number(p, "--daily", DAILY, default=92000, metavar="N", help="passengers a day (default 92,000)")
+    p.add_argument("--daily", type=float, default=92000, metavar="N", help="passengers a day (default 92,000)")
     p.add_argument("--day", choices=["weekday", "weekend"], help="demand profile (default: from the timetable)")
     p.add_argument("--demand-model", type=Path, metavar="FILE", help="demand model (default: the line's demand.toml)")
     p.add_argument("--od", type=Path, metavar="CSV", help="a measured OD table in 15-min bins instead of the model")
-    add_number(p, "--seed", SEED, default=1, metavar="N", help="random seed (default 1)")
-    p.add_argument("--load-standard", default="design", metavar="S", type=_load_standard,
-                   help="boarding stops at 'design' (6/m²), 'crush', or a number of passengers "
-                        f"(1 to {LOAD_STANDARD_MAX:,})")
+    p.add_argument("--seed", type=int, default=1, metavar="N", help="random seed (default 1)")
+    p.add_argument("--load-standard", default="design", metavar="S",
+                   help="boarding stops at 'design' (6/m²), 'crush', or a number of passengers")
     p.add_argument("--no-variability", action="store_true", help="no run-time or dwell noise, no primary delays")
     p.add_argument("--no-timetable-holding", action="store_true",
                    help="let trains leave intermediate stations ahead of the timetable")
@@ -76,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
     from ..sim.service import service_for
     from .demand import load_demand
 
+    DAILY.check("--daily", args.daily)
+    SEED.check("--seed", args.seed)
+    load_standard = _load_standard(args.load_standard)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="run.json", what="an lrt output folder")
     line, train = load_line_and_train(args)
@@ -87,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     day = args.day or ("weekend" if "weekend" in timetable.service_id else "weekday")
     demand = load_demand(args, line, daily=args.daily, day=day, demand_factor=conditions.demand_factor)
     options = SimOptions(variability=not args.no_variability, headway_holding=args.headway_holding,
-                         hold_station_departures=not args.no_timetable_holding, load_standard=args.load_standard)
+                         hold_station_departures=not args.no_timetable_holding, load_standard=load_standard)
     sources = {"network": file_digest(Path(line.source)),
                "rolling_stock": file_digest(args.rolling_stock or shipped_rolling_stock()),
                "timetable": file_digest(tt_path)}
