@@ -49,6 +49,16 @@ def clock_in_day(text: str) -> float:
     return seconds
 
 
+def _clock(raw: str, error: Callable[[str, str, str], InputError], key: str, expected: str) -> float:
+    """:func:`clock_in_day` with its two failures as InputErrors from ``error(key, found, expected)``."""
+    try:
+        return clock_in_day(raw)
+    except OverflowError:
+        raise error(key, repr(raw), LATE_EXPECTED) from None
+    except ValueError:
+        raise error(key, repr(raw), expected) from None
+
+
 def display_path(path: Path) -> str:
     """The path as the user would recognise it (relative to the working directory when inside it)."""
     try:
@@ -180,13 +190,7 @@ class Doc:
 
     def clock(self, key: str, expected: str = "a time HH:MM or HH:MM:SS") -> float:
         """A time of day [s] within the service day (see :func:`clock_in_day`)."""
-        raw = self.string(key)
-        try:
-            return clock_in_day(raw)
-        except OverflowError:
-            raise self.error(key, repr(raw), LATE_EXPECTED) from None
-        except ValueError:
-            raise self.error(key, repr(raw), expected) from None
+        return _clock(self.string(key), self.error, key, expected)
 
     def note(self, key: str) -> str:
         """The ``source`` or ``estimate`` note of a quantity entry ('' when absent)."""
@@ -268,13 +272,7 @@ class Row:
 
     def clock(self, column: str, expected: str = TIME_EXPECTED) -> float:
         """A time of day [s] within the service day (see :func:`clock_in_day`)."""
-        raw = self.text(column)
-        try:
-            return clock_in_day(raw)
-        except OverflowError:
-            raise self.error(column, f"{raw!r}", LATE_EXPECTED) from None
-        except ValueError:
-            raise self.error(column, f"{raw!r}", expected) from None
+        return _clock(self.text(column), self.error, column, expected)
 
 
 def read_csv(path: Path, required: list[str]) -> list[Row]:

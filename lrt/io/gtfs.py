@@ -20,8 +20,8 @@ from pathlib import Path, PurePosixPath
 from ..errors import InputError
 from ..network import Line
 from ..timetable.model import Timetable, Trip
-from ..units import format_clock
 from ..limits import GTFS_MAX_FEED_BYTES, GTFS_MAX_MEMBER_BYTES, GTFS_MAX_RATIO, GTFS_RATIO_FROM_BYTES
+from ..units import format_clock
 from .files import Row, parse_csv
 from .outputs import atomic_write
 from .tables import DAYS, calendar_entry, listed, real_date, stop_position, stop_sequence
@@ -154,8 +154,9 @@ class _Feed:
     """The files of a feed, from a zip or a folder; every row knows its file and line for errors.
 
     A member is read only when its size is within :data:`~lrt.limits.GTFS_MAX_MEMBER_BYTES` and its
-    compression ratio within :data:`~lrt.limits.GTFS_MAX_RATIO` (checked on the zip's headers before
-    decompressing), and the read stops at that size whatever the headers claimed.
+    compression ratio within :data:`~lrt.limits.GTFS_MAX_RATIO`, judged on the zip's headers before
+    anything is decompressed; zipfile then stops at the declared size and checks the CRC, so a header
+    that claims less than the member holds makes it unreadable, never larger.
     """
 
     def __init__(self, path: Path) -> None:
@@ -204,7 +205,7 @@ class _Feed:
                 if member.stat().st_size > limit:
                     raise InputError(source, "size", f"{member.stat().st_size:,} bytes", too_big)
                 with member.open("rb") as f:
-                    data = f.read(limit + 1)
+                    data = f.read(limit + 1)  # bounded even if the file grows meanwhile
             else:
                 if member.file_size > limit:
                     raise InputError(source, "size", f"{member.file_size:,} bytes uncompressed", too_big)
@@ -213,12 +214,12 @@ class _Feed:
                     raise InputError(source, "size", f"{member.compress_size:,} bytes that expand {ratio:,.0f} times",
                                      f"a compression ratio of at most {GTFS_MAX_RATIO} (a decompression bomb?)")
                 with zipfile.ZipFile(self.path) as z, z.open(member) as f:
-                    data = f.read(min(member.file_size, limit) + 1)  # never more than the headers allow
+                    data = f.read()
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError,
                 zlib.error) as exc:  # RuntimeError: an encrypted member; NotImplementedError: unknown compression
             raise InputError(source, "file", f"unreadable ({exc})", "a readable file") from None
-        if len(data) > limit or (not isinstance(member, Path) and len(data) > member.file_size):
-            raise InputError(source, "size", "more bytes than its header declares", too_big)
+        if len(data) > limit:
+            raise InputError(source, "size", f"more than {limit:,} bytes", too_big)
         return data
 
 
