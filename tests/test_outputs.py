@@ -16,6 +16,7 @@ import pytest
 import lrt.sim
 from lrt.cli import main
 from lrt.io.outputs import TMP_PREFIX, atomic_dir, atomic_write
+from lrt.paths import shipped
 
 RUN_FILES = ["cancelled.csv", "events.csv", "faults.csv", "kpis.json", "loads.png", "marey.png", "passengers.csv",
              "run.json"]
@@ -100,9 +101,10 @@ def test_the_output_folder_is_judged_before_the_simulation_runs(tmp_path, capsys
 
 def test_timetable_build_and_gtfs_export_keep_the_users_files(tmp_path, capsys):
     folder = tmp_path / "tt"
-    assert main(["timetable", "build", "timetables/patterns/weekend.toml", "-o", str(folder)]) == 0
+    patterns = shipped("timetables", "patterns")
+    assert main(["timetable", "build", str(patterns / "weekend.toml"), "-o", str(folder)]) == 0
     (folder / "README.txt").write_text("my notes on this timetable")
-    assert main(["timetable", "build", "timetables/patterns/weekday.toml", "-o", str(folder)]) == 0
+    assert main(["timetable", "build", str(patterns / "weekday.toml"), "-o", str(folder)]) == 0
     assert (folder / "README.txt").read_text() == "my notes on this timetable"
     assert "weekday" in (folder / "meta.toml").read_text()
     (tmp_path / "other.txt").write_text("mine")

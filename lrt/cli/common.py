@@ -12,7 +12,8 @@ from ..limits import MAX_DAILY_PASSENGERS, MAX_SEED
 from .options import Range
 
 __all__ = ["check_out_dir", "add_line_options", "load_line_and_train", "emit_json", "add_weather_option",
-           "load_conditions", "weather_path", "check_reserve", "read_checked_timetable", "timetable_reserve", "DAILY", "SEED", "DWELL", "ADHESION", "RESERVE"]
+           "load_conditions", "weather_path", "check_reserve", "read_checked_timetable", "timetable_reserve",
+           "DAILY", "SEED", "DWELL", "ADHESION", "RESERVE"]
 
 DAILY = Range(minimum=1, maximum=MAX_DAILY_PASSENGERS, what="a finite number of passengers a day")
 SEED = Range(minimum=0, maximum=MAX_SEED, integer=True, what="a whole number")

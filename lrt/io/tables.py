@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from ..network import Line
 from .files import Row
 
-__all__ = ["DAYS", "DATE_EXPECTED", "yyyymmdd", "real_date", "calendar_entry", "stop_position", "stop_sequence", "station_of_name", "listed",
-           "check_position"]
+__all__ = ["DAYS", "DATE_EXPECTED", "yyyymmdd", "real_date", "calendar_entry", "stop_position", "check_position",
+           "stop_sequence", "station_of_name", "listed"]
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
