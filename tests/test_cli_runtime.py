@@ -77,10 +77,10 @@ def test_table_and_csv_and_plot(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--load-factor", "-1"], "error: command line: --load-factor: -1, expected a number >= 0"),
-    (["--allowance", "80"], "error: command line: --allowance: 80, expected a number <= 50"),
-    (["--adhesion", "0"], "error: command line: --adhesion: 0, expected a positive number"),
-    (["--plot", "chart.gif"], "error: command line: --plot: 'chart.gif', expected a file name ending in .png, .svg, .pdf"),
+    (["--load-factor", "-1"], "error: --load-factor: command line: -1, expected a share of the design load from 0 to 2"),
+    (["--allowance", "80"], "error: --allowance: command line: 80, expected a running-time margin in % from 0 to 50"),
+    (["--adhesion", "0"], "error: --adhesion: command line: 0, expected an adhesion coefficient above 0 and at most 1"),
+    (["--plot", "chart.gif"], "error: --plot: command line: 'chart.gif', expected a file name ending in .png, .svg, .pdf"),
 ])
 def test_bad_options(capsys, args, message):
     assert main(["runtime", *args]) == 2

@@ -59,9 +59,11 @@ def test_demand_beyond_the_timetable_warns_once_and_strands_passengers(capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--daily", "-5"], "error: command line: --daily: -5, expected a positive number"),
-    (["--seed", "-1"], "error: command line: --seed: -1, expected a seed >= 0"),
-    (["--load-standard", "lots"], "error: command line: --load-standard: 'lots', expected design, crush or a number"),
+    (["--daily", "-5"], "error: --daily: command line: -5, expected a finite number of passengers a day from 1 to "
+                        "2,000,000"),
+    (["--seed", "-1"], "error: --seed: command line: -1, expected a whole number from 0 to 4,294,967,295"),
+    (["--load-standard", "lots"], "error: --load-standard: command line: 'lots', expected design, crush or a whole "
+                                  "number of passengers from 1 to 2,000"),
 ])
 def test_bad_options(capsys, args, message):
     assert main(["simulate", *args]) == 2

@@ -185,11 +185,11 @@ def test_out_folder(small_run):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--weather", "normal,blizzard"], "error: command line: --weather: unknown preset 'blizzard', expected one of"),
-    (["--seeds", "0"], "error: command line: --seeds: 0, expected a number of seeds >= 1"),
-    (["--weather", "normal,cold,normal"], "error: command line: --weather: 'normal' given twice"),
-    (["--weather", " , "], "error: command line: --weather: ' , ', expected a comma-separated list"),
-    (["--daily", "0"], "error: command line: --daily: 0, expected a positive number"),
+    (["--weather", "normal,blizzard"], "error: --weather: command line: unknown preset 'blizzard', expected one of"),
+    (["--seeds", "0"], "error: --seeds: command line: 0, expected a whole number of seeds from 1 to 1,000"),
+    (["--weather", "normal,cold,normal"], "error: --weather: command line: 'normal' given twice"),
+    (["--weather", " , "], "error: --weather: command line: ' , ', expected a comma-separated list"),
+    (["--daily", "0"], "error: --daily: command line: 0, expected a finite number of passengers a day from 1"),
 ])
 def test_bad_options(capsys, args, message):
     assert lrt(["compare", *args]) == 2

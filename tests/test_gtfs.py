@@ -171,7 +171,7 @@ def test_an_unknown_stop_is_one_line_naming_file_line_and_stop(line, tmp_path):
     with pytest.raises(InputError) as err:
         import_gtfs(feed, line)
     assert str(err.value) == (
-        f"{feed}:stops.txt: line 6 (stop XYZ): stop_id: unknown stop 'XYZ' named 'Nowhere', expected a station of "
+        f"{feed}/stops.txt: line 6 (stop XYZ): stop_id: unknown stop 'XYZ' named 'Nowhere', expected a station of "
         "Astana LRT Line 1: a code 101-118 or a name such as 'Airport' (English, Russian or Kazakh) "
         "in stop_id or stop_name")
 
@@ -203,7 +203,7 @@ def test_each_bad_feed_gives_one_input_error(line, tmp_path, change, where, foun
     with pytest.raises(InputError) as err:
         import_gtfs(feed, line)
     message = str(err.value)
-    assert message.startswith((f"{feed}:{where}: {found}", f"{feed}: {where}: {found}")), message
+    assert message.startswith((f"{feed}/{where}: {found}", f"{feed}: {where}: {found}")), message
     assert "\n" not in message
 
 

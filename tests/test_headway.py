@@ -104,4 +104,4 @@ def test_cli_json_has_the_documented_fields(capsys):
 
 def test_cli_bad_reserve(capsys):
     assert main(["headway", "--reserve", "19"]) == 2
-    assert capsys.readouterr().err == "error: command line: --reserve: 19, expected 0 to 18 trains\n"
+    assert capsys.readouterr().err == "error: --reserve: command line: 19, expected 0 to 18 trains\n"

@@ -147,6 +147,8 @@ def test_unknown_stop_and_backwards_times_are_violations(tmp_path, capsys):
     i = next(k for k, row in enumerate(lines) if row.startswith("U007,") and row.endswith(",105,5"))
     lines[i] = lines[i].replace(",105,5", ",199,5")
     (folder / "stop_times.csv").write_text("\n".join(lines) + "\n")
+    with (folder / "stops.csv").open("a") as f:  # the folder lists the stop; the line does not have it
+        f.write("199,Nowhere,51.1,71.4\n")
     assert main(["timetable", "check", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "unknown stop  trip U007" in out and "stop 199 is not a station of Astana LRT Line 1" in out

@@ -8,8 +8,18 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import MAX_DAILY_PASSENGERS, MAX_SEED
+from .options import Range
 
-__all__ = ["check_out_dir", "add_line_options", "load_line_and_train", "number", "emit_json", "add_weather_option", "load_conditions"]
+__all__ = ["check_out_dir", "add_line_options", "load_line_and_train", "emit_json", "add_weather_option",
+           "load_conditions", "weather_path", "check_reserve", "read_checked_timetable", "timetable_reserve",
+           "DAILY", "SEED", "DWELL", "ADHESION", "RESERVE"]
+
+DAILY = Range(minimum=1, maximum=MAX_DAILY_PASSENGERS, what="a finite number of passengers a day")
+SEED = Range(minimum=0, maximum=MAX_SEED, integer=True, what="a whole number")
+DWELL = Range(minimum=0, maximum=600, what="a dwell in seconds")
+ADHESION = Range(minimum=0, maximum=1, above_minimum=True, what="an adhesion coefficient")
+RESERVE = Range(minimum=0, maximum=1000, integer=True, what="a whole number of trains")
 
 
 def add_line_options(p: argparse.ArgumentParser) -> None:
@@ -28,18 +38,43 @@ def load_line_and_train(args):
     return line, train
 
 
-def number(option: str, value: float | None, *, minimum: float | None = None, maximum: float | None = None,
-           positive: bool = False) -> float | None:
-    """Check a numeric option's range; raise InputError naming the option."""
-    if value is None:
-        return None
-    if positive and not value > 0:
-        raise InputError("command line", option, f"{value:g}", "a positive number")
-    if minimum is not None and value < minimum:
-        raise InputError("command line", option, f"{value:g}", f"a number >= {minimum:g}")
-    if maximum is not None and value > maximum:
-        raise InputError("command line", option, f"{value:g}", f"a number <= {maximum:g}")
-    return value
+def check_reserve(reserve: int | None, line, *, option: str = "--reserve") -> None:
+    """Refuse a reserve that leaves no train for service (the range depends on the line's fleet)."""
+    if reserve is not None and not 0 <= reserve < line.operations.fleet:
+        raise InputError(option, "command line", str(reserve), f"0 to {line.operations.fleet - 1} trains")
+
+
+def timetable_reserve(timetable, line, folder: Path) -> int | None:
+    """The reserve a timetable was planned with (meta.toml ``reserve_trains``), if it says."""
+    reserve = timetable.notes.get("reserve_trains")
+    if reserve is not None and not 0 <= reserve < line.operations.fleet:
+        raise InputError(str(folder / "meta.toml"), "reserve_trains", str(reserve),
+                         f"0 to {line.operations.fleet - 1} trains (fewer than the fleet of {line.name})")
+    return reserve
+
+
+def read_checked_timetable(folder: Path, line, train):
+    """Read a timetable folder and refuse it unless ``lrt timetable check`` passes it in normal conditions.
+
+    Every command that runs or converts a timetable reads it here.  The check is made in the design
+    conditions (``Conditions()``): a weather preset only shows how a sound timetable suffers (its
+    shorter-than-possible run times are the late running a simulation is meant to show).  The error
+    names the folder, the first violation (trip, train, station, time, what was found and expected)
+    and how many more there are.
+    """
+    from ..conditions import Conditions
+    from ..io.timetable import read_timetable
+    from ..timetable.check import check_timetable
+
+    timetable = read_timetable(folder, line)
+    violations = check_timetable(timetable, line, train, conditions=Conditions(),
+                                 reserve=timetable_reserve(timetable, line, Path(folder)))
+    if violations:
+        first, more = violations[0], len(violations) - 1
+        hint = f"run `lrt timetable check {folder}`"
+        raise InputError(str(folder), first.where, f"{first.kind} at {first.clock}: {first.message}",
+                         f"{first.expected} ({f'and {more} more: ' if more else ''}{hint})")
+    return timetable
 
 
 def emit_json(obj) -> None:
@@ -52,15 +87,32 @@ def add_weather_option(p: argparse.ArgumentParser) -> None:
                    help="conditions preset: normal, cold, severe, extreme, icing, or a preset file (default normal)")
 
 
+def weather_path(name: str) -> Path:
+    """The preset file ``--weather NAME|FILE`` names; an unknown name is refused in the option's words."""
+    from ..io.conditions import resolve_weather
+
+    try:
+        return resolve_weather(name)
+    except InputError as exc:
+        if exc.source != "command line":
+            raise
+        # resolve_weather names "command line" first; every refusal of an option names the option first
+        raise InputError(exc.where, "command line", exc.found, exc.expected) from None
+
+
 def load_conditions(args, line):
     """The conditions preset named by ``--weather`` (validated against the line)."""
-    from ..io.conditions import read_conditions, resolve_weather
+    from ..io.conditions import read_conditions
 
-    return read_conditions(resolve_weather(args.weather), line)
+    return read_conditions(weather_path(args.weather), line)
 
 
 def check_out_dir(path: Path, *, option: str, marker: str, what: str) -> None:
-    """Refuse to replace a folder that is neither new, empty, nor an earlier output (holding ``marker``)."""
-    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / marker).exists())):
-        raise InputError("command line", option, f"{str(path)!r} exists and is not {what}",
-                         f"a new folder or {what} to replace")
+    """Refuse, before any work, an output folder that cannot be written or holds the user's files.
+
+    A folder is accepted when it is new, empty, or an earlier output (holding ``marker``); only the
+    files lrt writes are replaced there (:func:`lrt.io.outputs.atomic_dir`).
+    """
+    from ..io.outputs import check_output_folder
+
+    check_output_folder(path, source=option, marker=marker, what=what)

@@ -8,13 +8,20 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import MAX_SEEDS
 from .common import (
+    DAILY,
+    SEED,
     add_line_options,
     check_out_dir,
     emit_json,
     load_line_and_train,
-    number,
+    read_checked_timetable,
+    weather_path,
 )
+from .options import Range
+
+SEEDS = Range(minimum=1, maximum=MAX_SEEDS, integer=True, what="a whole number of seeds")
 
 HELP = "compare weather presets: KPIs side by side with their change from normal, over several seeds"
 
@@ -41,37 +48,34 @@ def weather_list(raw: str) -> list[str]:
     """The presets of ``--weather``: comma-separated, blanks dropped, each at most once."""
     names = [x.strip() for x in raw.split(",") if x.strip()]
     if not names:
-        raise InputError("command line", "--weather", repr(raw), "a comma-separated list of presets")
+        raise InputError("--weather", "command line", repr(raw), "a comma-separated list of presets")
     repeated = sorted({x for x in names if names.count(x) > 1})
     if repeated:
-        raise InputError("command line", "--weather", f"{repeated[0]!r} given twice", "each preset once")
+        raise InputError("--weather", "command line", f"{repeated[0]!r} given twice", "each preset once")
     return names
 
 
 
 def run(args: argparse.Namespace) -> int:
     from ..compare import compare_weather, comparison_seeds
-    from ..io.conditions import read_conditions, resolve_weather
+    from ..io.conditions import read_conditions
     from ..io.pattern import read_pattern
-    from ..io.timetable import read_timetable
     from ..paths import shipped, shipped_timetable
     from .demand import load_demand
 
-    number("--daily", args.daily, positive=True)
-    if args.seeds < 1:
-        raise InputError("command line", "--seeds", str(args.seeds), "a number of seeds >= 1")
-    if args.seed < 0:
-        raise InputError("command line", "--seed", str(args.seed), "a seed >= 0")
+    DAILY.check("--daily", args.daily)
+    SEEDS.check("--seeds", args.seeds)
+    SEED.check("--seed", args.seed)
     names = weather_list(args.weather)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="compare.json", what="an lrt compare output folder")
-    paths = [resolve_weather(name) for name in names]  # an unknown preset fails before any loading
+    paths = [weather_path(name) for name in names]  # an unknown preset fails before any loading
     line, train = load_line_and_train(args)
     conditions = [read_conditions(p, line) for p in paths]
     labels = [c.name for c in conditions]
     if len(set(labels)) != len(labels):
-        raise InputError("command line", "--weather", f"presets named {labels}", "presets with distinct names")
-    timetable = read_timetable(args.timetable or shipped_timetable("weekday"), line)
+        raise InputError("--weather", "command line", f"presets named {labels}", "presets with distinct names")
+    timetable = read_checked_timetable(args.timetable or shipped_timetable("weekday"), line, train)
     pattern_path = shipped("timetables", "patterns", timetable.notes.get("pattern_file") or "-")
     # a timetable with no shipped pattern is thinned by dropping its last trains (service_for)
     pattern = read_pattern(pattern_path, line) if pattern_path.is_file() else None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_line_options, emit_json, load_line_and_train, number
+from .common import DAILY, add_line_options, emit_json, load_line_and_train, read_checked_timetable
+from .options import add_number
 
 HELP = "passenger demand: totals, peak hour, peak direction, peak-segment load against capacity"
 
@@ -13,7 +14,7 @@ HELP = "passenger demand: totals, peak hour, peak direction, peak-segment load a
 def add_parser(sub) -> None:
     p = sub.add_parser("demand", help=HELP, description=HELP.capitalize() + ".")
     add_line_options(p)
-    p.add_argument("--daily", type=float, metavar="N", help="passengers a day (default: the model's, 92,000)")
+    add_number(p, "--daily", DAILY, metavar="N", help="passengers a day (default: the model's, 92,000)")
     p.add_argument("--day", choices=["weekday", "weekend"], default="weekday", help="time-of-day profile")
     p.add_argument("--demand-model", type=Path, metavar="FILE", help="demand model (default: the line's demand.toml)")
     p.add_argument("--od", type=Path, metavar="CSV", help="a measured OD table in 15-min bins instead of the model")
@@ -46,13 +47,11 @@ def offered_pphpd(timetable, capacity: int, start_s: float) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from ..demand_report import demand_report, format_demand_report, peak_hour
-    from ..io.timetable import read_timetable
     from ..paths import shipped_timetable
 
-    number("--daily", args.daily, positive=True)
     line, train = load_line_and_train(args)
+    timetable = read_checked_timetable(args.timetable or shipped_timetable(args.day), line, train)
     demand = load_demand(args, line, daily=args.daily, day=args.day)
-    timetable = read_timetable(args.timetable or shipped_timetable(args.day), line)
     hour = peak_hour(demand)
     offered = offered_pphpd(timetable, train.capacity, demand.start_s + hour.start * demand.bin_s)
     report = demand_report(demand, line, offered_pphpd=offered or None)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 
 from .common import (
+    ADHESION,
+    DWELL,
+    RESERVE,
     add_line_options,
     add_weather_option,
+    check_reserve,
     emit_json,
     load_conditions,
     load_line_and_train,
-    number,
 )
+from .options import add_number
 
 HELP = "minimum headway (TCQSM, moving block), capacity and fleet-limited headway"
 
@@ -22,9 +26,10 @@ ADHESIONS = (None, 0.15, 0.10, 0.07, 0.05)
 def add_parser(sub) -> None:
     p = sub.add_parser("headway", help=HELP, description=HELP.capitalize() + ".")
     add_line_options(p)
-    p.add_argument("--dwell", type=float, metavar="S", help="dwell at intermediate stations in s (default: the line's)")
-    p.add_argument("--reserve", type=int, metavar="N", help="trains held in reserve (default: the line's)")
-    p.add_argument("--adhesion", type=float, metavar="MU", help="wheel-rail adhesion (default: dry rail)")
+    add_number(p, "--dwell", DWELL, metavar="S", help="dwell at intermediate stations in s (default: the line's)")
+    add_number(p, "--reserve", RESERVE, metavar="N",
+               help="trains held in reserve (default: the line's), fewer than the fleet")
+    add_number(p, "--adhesion", ADHESION, metavar="MU", help="wheel-rail adhesion (default: dry rail)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     add_weather_option(p)
     p.set_defaults(run=run)
@@ -33,14 +38,10 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from ..errors import InputError
     from ..headway import headway_report
 
-    number("--dwell", args.dwell, minimum=0)
-    number("--adhesion", args.adhesion, positive=True, maximum=1)
     line, train = load_line_and_train(args)
-    if args.reserve is not None and not 0 <= args.reserve < line.operations.fleet:
-        raise InputError("command line", "--reserve", str(args.reserve), f"0 to {line.operations.fleet - 1} trains")
+    check_reserve(args.reserve, line)
     base = load_conditions(args, line)
     if args.adhesion is not None:
         base = dataclasses.replace(base, adhesion_traction=args.adhesion, adhesion_braking=args.adhesion)

@@ -6,13 +6,15 @@ import argparse
 from pathlib import Path
 
 from .common import (
+    ADHESION,
+    DWELL,
     add_line_options,
     add_weather_option,
     emit_json,
     load_conditions,
     load_line_and_train,
-    number,
 )
+from .options import Range, add_number
 
 HELP = "running time and speed profile, per direction and per segment"
 
@@ -22,12 +24,13 @@ def add_parser(sub) -> None:
     add_line_options(p)
     p.add_argument("--direction", choices=["up", "down", "both"], default="both",
                    help="up = Airport → Nurly Zhol (default: both)")
-    p.add_argument("--load-factor", type=float, default=0.0, metavar="F",
-                   help="passengers on board as a share of the design capacity (default 0)")
-    p.add_argument("--adhesion", type=float, metavar="MU",
-                   help="wheel-rail adhesion for traction and braking (default: dry rail, Curtius-Kniffler)")
-    p.add_argument("--allowance", type=float, metavar="PCT", help="running-time margin in %% (default: the line's)")
-    p.add_argument("--dwell", type=float, metavar="S", help="dwell at intermediate stops in s (default: the line's)")
+    add_number(p, "--load-factor", Range(minimum=0, maximum=2, what="a share of the design load"), default=0.0,
+               metavar="F", help="passengers on board as a share of the design capacity (default 0)")
+    add_number(p, "--adhesion", ADHESION, metavar="MU",
+               help="wheel-rail adhesion for traction and braking (default: dry rail, Curtius-Kniffler)")
+    add_number(p, "--allowance", Range(minimum=0, maximum=50, what="a running-time margin in %"), metavar="PCT",
+               help="running-time margin in %% (default: the line's)")
+    add_number(p, "--dwell", DWELL, metavar="S", help="dwell at intermediate stops in s (default: the line's)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--plot", type=Path, metavar="PATH", help="write a speed-distance chart (PNG, SVG or PDF)")
     add_weather_option(p)
@@ -39,10 +42,6 @@ def run(args: argparse.Namespace) -> int:
 
     from ..runtime import run_profile
 
-    number("--load-factor", args.load_factor, minimum=0, maximum=2)
-    number("--adhesion", args.adhesion, positive=True, maximum=1)
-    number("--allowance", args.allowance, minimum=0, maximum=50)
-    number("--dwell", args.dwell, minimum=0)
     if args.plot is not None:
         from ..plotting import check_image_path
 

@@ -10,14 +10,20 @@ from pathlib import Path
 
 from ..errors import InputError
 from .common import (
+    DAILY,
+    SEED,
     add_line_options,
     add_weather_option,
     check_out_dir,
     emit_json,
     load_conditions,
     load_line_and_train,
-    number,
+    read_checked_timetable,
 )
+from .options import as_found
+
+LOAD_STANDARD_MAX = 2000
+"""Largest ``--load-standard`` in passengers a train: about twice the crush load of a four-car train."""
 
 HELP = "simulate an operating day (trains and passengers) and report its KPIs"
 
@@ -47,15 +53,16 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
-def _load_standard(raw: str):
+def _load_standard(raw: str) -> str | int:
     if raw in ("design", "crush"):
         return raw
+    expected = f"design, crush or a whole number of passengers from 1 to {LOAD_STANDARD_MAX:,}"
     try:
         value = int(raw)
     except ValueError:
-        raise InputError("command line", "--load-standard", repr(raw), "design, crush or a number of passengers") from None
-    if value <= 0:
-        raise InputError("command line", "--load-standard", raw, "a positive number of passengers")
+        raise InputError("--load-standard", "command line", as_found(raw), expected) from None
+    if not 1 <= value <= LOAD_STANDARD_MAX:
+        raise InputError("--load-standard", "command line", raw, expected)
     return value
 
 
@@ -63,22 +70,20 @@ def _load_standard(raw: str):
 def run(args: argparse.Namespace) -> int:
     from ..io.faults import read_faults
     from ..io.files import file_digest
-    from ..io.timetable import read_timetable
     from ..paths import shipped_rolling_stock, shipped_timetable
     from ..sim import Scenario, SimOptions, simulate
     from ..sim.service import service_for
     from .demand import load_demand
 
-    number("--daily", args.daily, positive=True)
-    if args.seed < 0:
-        raise InputError("command line", "--seed", str(args.seed), "a seed >= 0")
+    DAILY.check("--daily", args.daily)
+    SEED.check("--seed", args.seed)
     load_standard = _load_standard(args.load_standard)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="run.json", what="an lrt output folder")
     line, train = load_line_and_train(args)
     conditions = load_conditions(args, line)
     tt_path = args.timetable or shipped_timetable("weekday")
-    planned = read_timetable(tt_path, line)
+    planned = read_checked_timetable(tt_path, line, train)
     timetable, service_note = service_for(line, train, planned, conditions, _pattern_of(planned, line))
     faults = read_faults(args.faults, line, set(timetable.blocks())) if args.faults is not None else ()
     day = args.day or ("weekend" if "weekend" in timetable.service_id else "weekday")

@@ -7,12 +7,17 @@ from pathlib import Path
 
 from ..errors import InputError
 from .common import (
+    RESERVE,
     add_line_options,
     add_weather_option,
     check_out_dir,
+    check_reserve,
     load_conditions,
     load_line_and_train,
+    read_checked_timetable,
+    timetable_reserve,
 )
+from .options import add_clock, add_number
 
 HELP = "build, check, plot and convert timetables"
 
@@ -29,7 +34,8 @@ def add_parser(sub) -> None:
 
     c = tsub.add_parser("check", help="validate a timetable; exit 0 clean, 1 violations, 2 unreadable")
     c.add_argument("folder", type=Path, nargs="?", metavar="DIR", help="timetable folder (default: the shipped weekday)")
-    c.add_argument("--reserve", type=int, metavar="N", help="trains held in reserve (default: the timetable's)")
+    add_number(c, "--reserve", RESERVE, metavar="N",
+               help="trains held in reserve (default: the timetable's), fewer than the fleet")
     add_line_options(c)
     add_weather_option(c)
     c.set_defaults(run=run_check)
@@ -37,8 +43,8 @@ def add_parser(sub) -> None:
     pl = tsub.add_parser("plot", help="time-distance (Marey) diagram")
     pl.add_argument("folder", type=Path, nargs="?", metavar="DIR", help="timetable folder (default: the shipped weekday)")
     pl.add_argument("-o", "--out", type=Path, required=True, metavar="FILE", help="chart file (.png, .svg, .pdf)")
-    pl.add_argument("--from", dest="start", metavar="HH:MM", help="start of the time window")
-    pl.add_argument("--to", dest="end", metavar="HH:MM", help="end of the time window")
+    add_clock(pl, "--from", dest="start", help="start of the time window")
+    add_clock(pl, "--to", dest="end", help="end of the time window")
     add_line_options(pl)
     pl.set_defaults(run=run_plot)
 
@@ -104,13 +110,12 @@ def run_check(args: argparse.Namespace) -> int:
     from ..timetable.check import check_timetable
 
     line, train = load_line_and_train(args)
-    timetable = read_timetable(_folder(args))
-    reserve = args.reserve if args.reserve is not None else timetable.notes.get("reserve_trains")
-    if reserve is not None and not 0 <= int(reserve) < line.operations.fleet:
-        raise InputError("command line", "--reserve", str(reserve), f"0 to {line.operations.fleet - 1} trains")
+    folder = _folder(args)
+    timetable = read_timetable(folder)
+    check_reserve(args.reserve, line)
+    reserve = args.reserve if args.reserve is not None else timetable_reserve(timetable, line, folder)
     conditions = load_conditions(args, line)
-    violations = check_timetable(timetable, line, train, conditions=conditions,
-                                 reserve=None if reserve is None else int(reserve))
+    violations = check_timetable(timetable, line, train, conditions=conditions, reserve=reserve)
     for v in violations:
         print(v)
     n = len(violations)
@@ -122,36 +127,30 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_plot(args: argparse.Namespace) -> int:
-    from ..io.timetable import read_timetable
     from ..plotting import check_image_path
-    from ..units import parse_clock
+    from ..units import format_clock
 
     check_image_path(args.out, "-o")
-    window = []
-    for option, raw in (("--from", args.start), ("--to", args.end)):
-        try:
-            window.append(None if raw is None else parse_clock(raw))
-        except ValueError:
-            raise InputError("command line", option, repr(raw), "a time HH:MM") from None
-    if None not in window and window[1] <= window[0]:
-        raise InputError("command line", "--to", args.end, f"a time after --from {args.start}")
-    line, _ = load_line_and_train(args)
-    timetable = read_timetable(_folder(args), line)
+    if args.start is not None and args.end is not None and args.end <= args.start:
+        raise InputError("--to", "command line", format_clock(args.end), f"a time after --from {format_clock(args.start)}")
+    line, train = load_line_and_train(args)
+    timetable = read_checked_timetable(_folder(args), line, train)
     from ..plotting.marey import plot_marey
 
-    plot_marey(line, timetable, args.out, start_s=window[0], end_s=window[1])
+    plot_marey(line, timetable, args.out, start_s=args.start, end_s=args.end)
     print(f"written to {args.out}")
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     from ..io.gtfs import export_gtfs
-    from ..io.timetable import read_timetable
+    from ..io.outputs import check_output_file
 
     if args.out.suffix.lower() != ".zip":
-        raise InputError("command line", "-o", repr(str(args.out)), "a file name ending in .zip")
-    line, _ = load_line_and_train(args)
-    timetable = read_timetable(_folder(args), line)
+        raise InputError("-o", "command line", repr(str(args.out)), "a file name ending in .zip")
+    check_output_file(args.out, source="-o")
+    line, train = load_line_and_train(args)
+    timetable = read_checked_timetable(_folder(args), line, train)
     export_gtfs(timetable, line, args.out)
     print(f"{len(timetable.trips)} trips written to {args.out}")
     return 0

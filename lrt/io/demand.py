@@ -12,8 +12,9 @@ import numpy as np
 
 from ..demand import PERIODS, DayProfile, Demand, DemandModel
 from ..errors import InputError
+from ..limits import MAX_DAILY_PASSENGERS, SERVICE_DAY_END_S
 from ..network import Line
-from ..units import parse_clock
+from ..units import format_clock, parse_clock
 from .files import Doc, read_csv, read_toml
 
 __all__ = ["read_demand_model", "read_measured_od", "BIN_S"]
@@ -35,8 +36,8 @@ def read_demand_model(path: Path, line: Line | None = None) -> DemandModel:
         raise profiles.error("weekday", "missing", "a [profiles.weekday] table (and usually [profiles.weekend])")
     codes, production, attraction = _weights(doc.table("weights"), line)
     return DemandModel(
-        daily_total=doc.quantity("daily_total", "count", positive=True),
-        initial_daily=doc.quantity("initial_daily", "count", 0.0, minimum=0),
+        daily_total=_daily(doc, "daily_total", None, positive=True),
+        initial_daily=_daily(doc, "initial_daily", 0.0, minimum=0),
         profiles=days,
         codes=codes,
         production=production,
@@ -45,6 +46,14 @@ def read_demand_model(path: Path, line: Line | None = None) -> DemandModel:
         adjacent_factor=gravity.quantity("adjacent_factor", "dimensionless", minimum=0),
         source=doc.source,
     )
+
+
+def _daily(doc: Doc, key: str, default: float | None, **bounds) -> float:
+    """Passengers a day, at most :data:`~lrt.limits.MAX_DAILY_PASSENGERS`."""
+    value = doc.quantity(key, "count", default, **bounds)
+    if value > MAX_DAILY_PASSENGERS:
+        raise doc.error(key, f"{value:g} passengers", f"at most {MAX_DAILY_PASSENGERS:,} passengers a day")
+    return value
 
 
 def _numbers(doc: Doc, key: str, count: int | None = None) -> list[float]:
@@ -129,9 +138,11 @@ def _weights(w: Doc, line: Line | None):
 def read_measured_od(path: Path, line: Line) -> Demand:
     """Read a measured OD table: one row per 15-min bin and OD pair, passengers in that bin.
 
-    Columns ``bin_start`` (HH:MM or HH:MM:SS on a 15-min boundary, may pass 24:00), ``origin`` and
-    ``destination`` (station code or name in any language) and ``passengers`` (>= 0). Pairs and bins
-    not listed have no trips; a pair listed twice in a bin is an error.
+    Columns ``bin_start`` (HH:MM or HH:MM:SS on a 15-min boundary, may pass 24:00; the bin must end
+    by the end of the service day, :data:`~lrt.limits.SERVICE_DAY_END_S`), ``origin`` and
+    ``destination`` (station code or name in any language) and ``passengers`` (>= 0; at most
+    :data:`~lrt.limits.MAX_DAILY_PASSENGERS` in the whole table). Pairs and bins not listed have no
+    trips; a pair listed twice in a bin is an error.
     """
     rows = read_csv(Path(path), ["bin_start", "origin", "destination", "passengers"])
     if not rows:
@@ -139,11 +150,16 @@ def read_measured_od(path: Path, line: Line) -> Demand:
     expected_station = f"a station code or name of {line.name}"
     cells: list[tuple[float, int, int, float]] = []
     seen: dict[tuple[float, int, int], int] = {}
+    last_bin = format_clock(SERVICE_DAY_END_S - BIN_S)[:5]
+    total = 0.0
     for row in rows:
-        start = row.parsed("bin_start", parse_clock, "a time HH:MM or HH:MM:SS")
+        start = row.clock("bin_start", "a time HH:MM or HH:MM:SS")
         if start % BIN_S:
             raise row.error("bin_start", repr(row.text("bin_start")),
                             "a time on a 15-min boundary (HH:00, HH:15, HH:30 or HH:45)")
+        if start + BIN_S > SERVICE_DAY_END_S:
+            raise row.error("bin_start", repr(row.text("bin_start")),
+                            f"a bin that ends by the end of the service day (at most {last_bin})")
         origin = line.index(row.parsed("origin", line.station, expected_station).code)
         destination = line.index(row.parsed("destination", line.station, expected_station).code)
         if origin == destination:
@@ -155,7 +171,12 @@ def read_measured_od(path: Path, line: Line) -> Demand:
                             f"{row.text('origin')} → {row.text('destination')}",
                             f"one row per bin and OD pair (first on line {seen[key]})")
         seen[key] = row.line
-        cells.append((start, origin, destination, row.number("passengers", minimum=0)))
+        passengers = row.number("passengers", minimum=0)
+        total += passengers
+        if total > MAX_DAILY_PASSENGERS:
+            raise row.error("passengers", f"{passengers:g}, making {total:,.0f} in the table so far",
+                            f"at most {MAX_DAILY_PASSENGERS:,} passengers in the whole table (a day)")
+        cells.append((start, origin, destination, passengers))
     starts = np.array([c[0] for c in cells])
     first = float(starts.min())
     n_bins = int(round((starts.max() - first) / BIN_S)) + 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..disruptions import KINDS, Fault
+from ..limits import SERVICE_DAY_END_S
 from ..network import Line
-from ..units import parse_clock
+from ..units import format_clock
 from .files import Doc, read_toml
 
 __all__ = ["read_faults"]
@@ -23,14 +24,17 @@ def read_faults(path: Path, line: Line, trains: set[str] | None = None) -> tuple
         kind = f.string("kind")
         if kind not in KINDS:
             raise f.error("kind", repr(kind), f"one of {', '.join(KINDS)}")
-        start = _clock(f, "time")
+        start = f.clock("time")
         if f.has("end"):
-            end = _clock(f, "end")
+            end = f.clock("end")
             if end <= start:
                 raise f.error("end", f.data["end"], f"a time after {f.data['time']}")
             duration = end - start
         else:
             duration = f.quantity("duration", "time", 0.0 if kind == "pull_out" else None, minimum=0)
+            if start + duration > SERVICE_DAY_END_S:
+                raise f.error("duration", f"{duration / 60:g} min from {f.data['time']}",
+                              f"a fault that ends by the end of the service day ({format_clock(SERVICE_DAY_END_S)})")
         train = ""
         if kind in ("door", "train", "pull_out"):
             train = f.string("train")
@@ -56,14 +60,6 @@ def read_faults(path: Path, line: Line, trains: set[str] | None = None) -> tuple
         out.append(Fault(fault_id=f"F{i:02d}", kind=kind, start_s=start, duration_s=duration, train=train,
                          station=station, section=section, source="scripted", note=f.string("note", "")))
     return tuple(out)
-
-
-def _clock(f: Doc, key: str) -> float:
-    raw = f.string(key)
-    try:
-        return parse_clock(raw)
-    except ValueError:
-        raise f.error(key, repr(raw), "a time HH:MM or HH:MM:SS") from None
 
 
 def _station(f: Doc, key: str, raw, line: Line) -> int:

@@ -1,19 +1,23 @@
-"""Low-level readers shared by the loaders: TOML documents, CSV tables and quantities."""
+"""Low-level readers shared by the loaders: TOML documents, CSV tables, quantities and times of day.
+
+Every input file is UTF-8 with or without a byte-order mark, with LF or CRLF line ends, and at most
+:data:`~lrt.limits.MAX_TEXT_FILE_BYTES` long; anything else is an :class:`~lrt.errors.InputError`.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 import math
-import os
-import tempfile
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..units import UNITS, to_si, units_of
+from ..limits import MAX_TEXT_FILE_BYTES, SERVICE_DAY_END_S
+from ..units import UNITS, format_clock, parse_clock, to_si, units_of
+from .outputs import atomic_dir, atomic_write  # noqa: F401  (also importable from here, as before)
 
 __all__ = [
     "read_toml",
@@ -23,10 +27,39 @@ __all__ = [
     "atomic_write",
     "atomic_dir",
     "file_digest",
+    "display_path",
+    "clock_in_day",
+    "TIME_EXPECTED",
+    "LATE_EXPECTED",
 ]
 
+TIME_EXPECTED = "a time HH:MM:SS"
+LATE_EXPECTED = f"a time no later than {format_clock(SERVICE_DAY_END_S)} (the end of the service day)"
 
-def _display(path: Path) -> str:
+
+def clock_in_day(text: str) -> float:
+    """A time of day [s] from ``HH:MM[:SS]``, between 00:00:00 and the end of the service day.
+
+    Raises ``ValueError`` for a malformed time and ``OverflowError`` for one past
+    :data:`~lrt.limits.SERVICE_DAY_END_S` (negative times do not parse), so a caller can say which.
+    """
+    seconds = parse_clock(text)
+    if seconds > SERVICE_DAY_END_S:
+        raise OverflowError(text)
+    return seconds
+
+
+def _clock(raw: str, error: Callable[[str, str, str], InputError], key: str, expected: str) -> float:
+    """:func:`clock_in_day` with its two failures as InputErrors from ``error(key, found, expected)``."""
+    try:
+        return clock_in_day(raw)
+    except OverflowError:
+        raise error(key, repr(raw), LATE_EXPECTED) from None
+    except ValueError:
+        raise error(key, repr(raw), expected) from None
+
+
+def display_path(path: Path) -> str:
     """The path as the user would recognise it (relative to the working directory when inside it)."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -34,19 +67,37 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _text(path: Path, name: str, what: str) -> str:
+    """The text of an input file: present, of a sane size, readable, UTF-8 (a byte-order mark is dropped)."""
+    if not path.is_file():
+        found = "a folder" if path.is_dir() else "no such file"
+        raise InputError(name, "file", found, what)
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_FILE_BYTES:
+            raise InputError(name, "file", f"{size:,} bytes", f"{what} of at most {MAX_TEXT_FILE_BYTES:,} bytes")
+        with path.open("rb") as f:
+            data = f.read(MAX_TEXT_FILE_BYTES + 1)  # bounded even if the file grows while we read
+    except OSError as exc:
+        raise InputError(name, "file", f"unreadable ({exc.strerror or exc})", f"{what} that lrt can read") from None
+    if len(data) > MAX_TEXT_FILE_BYTES:
+        raise InputError(name, "file", f"more than {MAX_TEXT_FILE_BYTES:,} bytes",
+                         f"{what} of at most {MAX_TEXT_FILE_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8-sig")  # Windows editors start UTF-8 files with a byte-order mark
+    except UnicodeDecodeError:
+        raise InputError(name, "encoding", "bytes that are not UTF-8", "a UTF-8 text file") from None
+
+
 def read_toml(path: Path) -> "Doc":
     """Parse a TOML file into a :class:`Doc` that reports bad fields with the file's name."""
     path = Path(path)
-    name = _display(path)
-    if not path.is_file():
-        raise InputError(name, "file", "no such file", "a TOML file")
+    name = display_path(path)
+    text = _text(path, name, "a TOML file")
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(name, "syntax", str(exc), "valid TOML") from None
-    except UnicodeDecodeError:
-        raise InputError(name, "encoding", "bytes that are not UTF-8", "a UTF-8 text file") from None
     return Doc(data, name, "")
 
 
@@ -137,6 +188,10 @@ class Doc:
                              f"a {dimension} unit: {', '.join(units_of(dimension))}") from None
         return _check_range(self, key, si, minimum, positive, shown=f"{value} {unit}")
 
+    def clock(self, key: str, expected: str = "a time HH:MM or HH:MM:SS") -> float:
+        """A time of day [s] within the service day (see :func:`clock_in_day`)."""
+        return _clock(self.string(key), self.error, key, expected)
+
     def note(self, key: str) -> str:
         """The ``source`` or ``estimate`` note of a quantity entry ('' when absent)."""
         entry = self.data.get(key)
@@ -215,81 +270,43 @@ class Row:
         except (ValueError, KeyError):
             raise self.error(column, f"{raw!r}", expected) from None
 
+    def clock(self, column: str, expected: str = TIME_EXPECTED) -> float:
+        """A time of day [s] within the service day (see :func:`clock_in_day`)."""
+        return _clock(self.text(column), self.error, column, expected)
+
 
 def read_csv(path: Path, required: list[str]) -> list[Row]:
     """Read a CSV file with a header; every column in ``required`` must be present."""
     path = Path(path)
-    name = _display(path)
-    if not path.is_file():
-        raise InputError(name, "file", "no such file", "a CSV file")
+    name = display_path(path)
+    return parse_csv(_text(path, name, "a CSV file"), name, required)
+
+
+def parse_csv(text: str, name: str, required: Sequence[str], *, skip_blank: bool = False) -> list[Row]:
+    """The rows of CSV ``text`` (from the file ``name``) whose header has every ``required`` column.
+
+    Header names are stripped of spaces; ``skip_blank`` drops lines with only empty cells (GTFS feeds).
+    """
     try:
-        with path.open(newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            header = reader.fieldnames or []
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise InputError(name, "header", f"columns {header}",
-                                 f"also the column(s) {', '.join(missing)}")
-            rows = []
-            for record in reader:
-                if None in record:  # more cells than header columns
-                    raise InputError(name, f"line {reader.line_num}", f"{len(header) + len(record[None])} cells",
-                                     f"{len(header)} (as in the header)")
-                rows.append(Row(record, name, reader.line_num))
-    except UnicodeDecodeError:
-        raise InputError(name, "encoding", "bytes that are not UTF-8", "a UTF-8 text file") from None
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in next(reader, [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputError(name, "header", f"columns {header}", f"also the column(s) {', '.join(missing)}")
+        repeated = sorted({h for h in header if h and header.count(h) > 1})
+        if repeated:
+            raise InputError(name, "header", f"the column {repeated[0]} twice", "each column once")
+        rows = []
+        for cells in reader:
+            if not cells or (skip_blank and not any(c.strip() for c in cells)):
+                continue  # an empty line
+            if len(cells) > len(header):
+                raise InputError(name, f"line {reader.line_num}", f"{len(cells)} cells",
+                                 f"{len(header)} (as in the header)")
+            rows.append(Row(dict(zip(header, cells)), name, reader.line_num))
     except csv.Error as exc:
         raise InputError(name, "syntax", str(exc), "valid CSV") from None
     return rows
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
-    """Write a file via a temporary sibling and rename it into place when complete."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as f:
-            yield f
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def atomic_dir(path: Path) -> Iterator[Path]:
-    """Build a directory under a temporary name and move it into place when complete.
-
-    An existing directory at ``path`` is replaced only after the new one is complete.
-    """
-    import shutil
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
-    os.chmod(tmp, 0o777 & ~_umask())
-    try:
-        yield tmp
-        if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            path.rename(old)
-            tmp.rename(path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def file_digest(path: Path) -> str:

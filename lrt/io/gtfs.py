@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -19,9 +20,11 @@ from pathlib import Path, PurePosixPath
 from ..errors import InputError
 from ..network import Line
 from ..timetable.model import Timetable, Trip
-from ..units import format_clock, parse_clock
-from .files import Row, atomic_write
-from .timetable import DAYS
+from ..limits import GTFS_MAX_FEED_BYTES, GTFS_MAX_MEMBER_BYTES, GTFS_MAX_RATIO, GTFS_RATIO_FROM_BYTES
+from ..units import format_clock
+from .files import Row, parse_csv
+from .outputs import atomic_write
+from .tables import DAYS, calendar_entry, listed, real_date, stop_position, stop_sequence
 
 __all__ = ["export_gtfs", "import_gtfs", "ROUTE_TYPE_LIGHT_RAIL"]
 
@@ -148,25 +151,35 @@ def import_gtfs(path: Path, line: Line, *, service_id: str | None = None) -> Tim
 
 
 class _Feed:
-    """The files of a feed, from a zip or a folder; every row knows its file and line for errors."""
+    """The files of a feed, from a zip or a folder; every row knows its file and line for errors.
+
+    A member is read only when its size is within :data:`~lrt.limits.GTFS_MAX_MEMBER_BYTES` and its
+    compression ratio within :data:`~lrt.limits.GTFS_MAX_RATIO`, judged on the zip's headers before
+    anything is decompressed; zipfile then stops at the declared size and checks the CRC, so a header
+    that claims less than the member holds makes it unreadable, never larger.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.source = str(path)
-        self._members: dict[str, str] = {}
+        self._members: dict[str, zipfile.ZipInfo | Path] = {}
         if path.is_dir():
-            self._members = {p.name: p.name for p in path.glob("*.txt")}
+            self._members = {p.name: p for p in sorted(path.glob("*.txt"))}
         elif path.is_file():
+            size = path.stat().st_size
+            if size > GTFS_MAX_FEED_BYTES:
+                raise InputError(self.source, "file", f"{size:,} bytes",
+                                 f"a feed of at most {GTFS_MAX_FEED_BYTES:,} bytes (cut it down to the line)")
             try:
                 with zipfile.ZipFile(path) as z:
-                    names = z.namelist()
-            except (zipfile.BadZipFile, OSError):
+                    infos = z.infolist()
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError):
                 raise InputError(self.source, "file", "not a zip archive",
                                  "a GTFS feed: a .zip of .txt files or a folder of them") from None
             # files at the top or in one folder inside the zip; the shallowest wins
-            for name in sorted(names, key=lambda n: (n.count("/"), n), reverse=True):
-                if name.endswith(".txt"):
-                    self._members[PurePosixPath(name).name] = name
+            for info in sorted(infos, key=lambda i: (i.filename.count("/"), i.filename), reverse=True):
+                if info.filename.endswith(".txt") and not info.is_dir():
+                    self._members[PurePosixPath(info.filename).name] = info
         else:
             raise InputError(self.source, "file", "no such file or folder", "a GTFS feed (.zip or folder)")
 
@@ -175,37 +188,39 @@ class _Feed:
 
     def rows(self, name: str, required: Sequence[str]) -> list[Row]:
         """The rows of one file, which must exist and have the ``required`` columns."""
-        source = f"{self.source}:{name}"
+        source = f"{self.source}/{name}"
         if name not in self._members:
             raise InputError(self.source, name, "missing", f"a GTFS feed with {name}")
         try:
-            if self.path.is_dir():
-                data = (self.path / name).read_bytes()
-            else:
-                with zipfile.ZipFile(self.path) as z:
-                    data = z.read(self._members[name])
-            text = data.decode("utf-8-sig")  # many feeds start with a byte-order mark
+            text = self._read(self._members[name], source).decode("utf-8-sig")  # many feeds start with a BOM
         except UnicodeDecodeError:
             raise InputError(source, "encoding", "bytes that are not UTF-8", "a UTF-8 text file") from None
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError(source, "file", f"unreadable ({exc})", "a readable file") from None
+        return parse_csv(text, source, required, skip_blank=True)
+
+    def _read(self, member: zipfile.ZipInfo | Path, source: str) -> bytes:
+        limit = GTFS_MAX_MEMBER_BYTES
+        too_big = f"a file of at most {limit:,} bytes (cut the feed down to the line)"
         try:
-            reader = csv.reader(io.StringIO(text, newline=""))
-            header = [h.strip() for h in next(reader, [])]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise InputError(source, "header", f"columns {header}", f"also the column(s) {', '.join(missing)}")
-            out = []
-            for cells in reader:
-                if not any(c.strip() for c in cells):
-                    continue  # blank line
-                if len(cells) > len(header):
-                    raise InputError(source, f"line {reader.line_num}", f"{len(cells)} cells",
-                                     f"{len(header)} (as in the header)")
-                out.append(Row(dict(zip(header, cells)), source, reader.line_num))
-        except csv.Error as exc:
-            raise InputError(source, "syntax", str(exc), "valid CSV") from None
-        return out
+            if isinstance(member, Path):
+                if member.stat().st_size > limit:
+                    raise InputError(source, "size", f"{member.stat().st_size:,} bytes", too_big)
+                with member.open("rb") as f:
+                    data = f.read(limit + 1)  # bounded even if the file grows meanwhile
+            else:
+                if member.file_size > limit:
+                    raise InputError(source, "size", f"{member.file_size:,} bytes uncompressed", too_big)
+                ratio = member.file_size / max(member.compress_size, 1)
+                if member.file_size > GTFS_RATIO_FROM_BYTES and ratio > GTFS_MAX_RATIO:
+                    raise InputError(source, "size", f"{member.compress_size:,} bytes that expand {ratio:,.0f} times",
+                                     f"a compression ratio of at most {GTFS_MAX_RATIO} (a decompression bomb?)")
+                with zipfile.ZipFile(self.path) as z, z.open(member) as f:
+                    data = f.read()
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError,
+                zlib.error) as exc:  # RuntimeError: an encrypted member; NotImplementedError: unknown compression
+            raise InputError(source, "file", f"unreadable ({exc})", "a readable file") from None
+        if len(data) > limit:
+            raise InputError(source, "size", f"more than {limit:,} bytes", too_big)
+        return data
 
 
 class _StopMatcher:
@@ -220,6 +235,7 @@ class _StopMatcher:
             row.label = f"stop {stop_id}"
             if stop_id in self.rows:
                 raise row.error("stop_id", repr(stop_id), "a stop id used once")
+            stop_position(row)
             self.rows[stop_id] = row
 
     def code(self, stop_id: str, used_at: Row) -> int:
@@ -256,23 +272,37 @@ class _StopMatcher:
 
 
 def _trip_rows(feed: _Feed) -> dict[str, Row]:
-    """The rows of trips.txt by trip id."""
+    """The rows of trips.txt by trip id; a trip's route must be in routes.txt when the feed has one."""
+    routes = _routes(feed) if feed.has("routes.txt") else None
     rows: dict[str, Row] = {}
     for row in feed.rows("trips.txt", ["trip_id", "service_id"]):
         trip_id = row.text("trip_id")
         row.label = f"trip {trip_id}"
         if trip_id in rows:
             raise row.error("trip_id", repr(trip_id), "a trip id used once")
+        route = row.text("route_id", required=False)
+        if routes is not None and route and route not in routes:
+            raise row.error("route_id", repr(route), f"a route of routes.txt ({listed(sorted(routes))})")
         rows[trip_id] = row
     if not rows:
-        raise InputError(f"{feed.source}:trips.txt", "trips", "none", "at least one trip")
+        raise InputError(f"{feed.source}/trips.txt", "trips", "none", "at least one trip")
     return rows
+
+
+def _routes(feed: _Feed) -> set[str]:
+    routes: set[str] = set()
+    for row in feed.rows("routes.txt", ["route_id"]):
+        route = row.text("route_id")
+        if route in routes:
+            raise row.error("route_id", repr(route), "a route id used once")
+        routes.add(route)
+    return routes
 
 
 def _service(feed: _Feed, trips: dict[str, Row], service_id: str | None) -> str:
     """The one service to read: ``service_id``, or the feed's only one."""
     services = sorted({r.text("service_id") for r in trips.values()})
-    source = f"{feed.source}:trips.txt"
+    source = f"{feed.source}/trips.txt"
     if service_id is None:
         if len(services) > 1:
             raise InputError(source, "service_id", f"{len(services)} services ({', '.join(services)})",
@@ -295,10 +325,7 @@ def _stop_times(feed: _Feed, known: dict[str, Row], trips: dict[str, Row],
             raise row.error("trip_id", repr(trip_id), "a trip listed in trips.txt")
         if trip_id not in trips:
             continue  # another service
-        sequence = row.integer("stop_sequence")
-        if (trip_id, sequence) in seen:
-            raise row.error("stop_sequence", str(sequence), "a stop_sequence used once per trip")
-        seen.add((trip_id, sequence))
+        sequence = stop_sequence(row, seen, trip_id)
         code = stops.code(row.text("stop_id"), row)
         arrival, departure = _times(row)
         calls[trip_id].append((sequence, code, arrival, departure))
@@ -310,8 +337,8 @@ def _times(row: Row) -> tuple[float, float]:
     raw_a, raw_d = row.text("arrival_time", required=False), row.text("departure_time", required=False)
     if not raw_a and not raw_d:
         raise row.error("arrival_time", "empty", "a time HH:MM:SS at every stop (lrt does not interpolate)")
-    a = row.parsed("arrival_time", parse_clock, "a time HH:MM:SS") if raw_a else None
-    d = row.parsed("departure_time", parse_clock, "a time HH:MM:SS") if raw_d else None
+    a = row.clock("arrival_time") if raw_a else None
+    d = row.clock("departure_time") if raw_d else None
     return (a if a is not None else d), (d if d is not None else a)
 
 
@@ -330,22 +357,24 @@ def _direction(row: Row, codes: tuple[int, ...], line: Line) -> str:
 def _calendar(feed: _Feed, service: str) -> tuple[tuple[str, ...], str, str]:
     """Days and date range of ``service`` from calendar.txt, else from calendar_dates.txt."""
     if feed.has("calendar.txt"):
+        entries = {}
         for row in feed.rows("calendar.txt", ["service_id", *DAYS, "start_date", "end_date"]):
-            if row.text("service_id") != service:
-                continue
-            row.label = f"service {service}"
-            for day in DAYS:
-                if row.text(day) not in ("0", "1"):
-                    raise row.error(day, repr(row.text(day)), "0 or 1")
-            dates = [row.text(c) for c in ("start_date", "end_date")]
-            for column, date in zip(("start_date", "end_date"), dates):
-                if not (len(date) == 8 and date.isdigit()):
-                    raise row.error(column, repr(date), "a date YYYYMMDD")
-            return tuple(d for d in DAYS if row.text(d) == "1"), dates[0], dates[1]
+            name, days, start, end = calendar_entry(row)
+            if name in entries:
+                raise row.error("service_id", repr(name), "a service listed once")
+            entries[name] = (days, start, end)
+        if service in entries:
+            return entries[service]
     if feed.has("calendar_dates.txt"):
-        added = sorted(r.text("date") for r in feed.rows("calendar_dates.txt", ["service_id", "date", "exception_type"])
-                       if r.text("service_id") == service and r.text("exception_type") == "1")
+        added = []
+        for row in feed.rows("calendar_dates.txt", ["service_id", "date", "exception_type"]):
+            date, kind = real_date(row, "date"), row.text("exception_type")
+            if kind not in ("1", "2"):
+                raise row.error("exception_type", repr(kind), "1 (service added) or 2 (service removed)")
+            if row.text("service_id") == service and kind == "1":
+                added.append(date)
         if added:
+            added.sort()
             return (), added[0], added[-1]  # service on listed dates only: no weekly pattern
     raise InputError(feed.source, "calendar", f"no calendar.txt or calendar_dates.txt entry for service {service!r}",
                      "the service's days in calendar.txt (or its dates in calendar_dates.txt)")

@@ -20,6 +20,7 @@ from ..network import (
 from ..units import KMH
 from .files import Doc, read_csv, read_toml
 from .quantities import bounded, only_keys
+from .tables import check_position
 
 __all__ = ["read_line"]
 
@@ -99,6 +100,7 @@ def _stations(path: Path, length: float) -> tuple[Station, ...]:
         raise InputError(str(path), "rows", f"{len(rows)} station(s)", "at least two stations")
     out: list[Station] = []
     seen: dict[int, int] = {}
+    names: dict[str, int] = {}
     for row in rows:
         code = row.integer("code")
         row.label = f"station {code}"
@@ -111,12 +113,26 @@ def _stations(path: Path, length: float) -> tuple[Station, ...]:
         if out and chainage <= out[-1].chainage_m:
             raise row.error("chainage_m", f"{chainage:g} is not after station {out[-1].code} ({out[-1].chainage_m:g})",
                             "stations in line order")
+        lat, lon = row.number("lat", default=float("nan")), row.number("lon", default=float("nan"))
+        check_position(lat, lon, row.error, ("lat", "lon"))
         out.append(Station(
-            code=code, name_en=row.text("name_en"), name_ru=row.text("name_ru", required=False),
-            name_kk=row.text("name_kk", required=False),
-            lat=row.number("lat", default=float("nan")), lon=row.number("lon", default=float("nan")),
+            code=code, name_en=_name(row, "name_en", code, names), name_ru=_name(row, "name_ru", code, names),
+            name_kk=_name(row, "name_kk", code, names), lat=lat, lon=lon,
             chainage_m=chainage, source=row.text("source", required=False)))
     return tuple(out)
+
+
+def _name(row, column: str, code: int, names: dict[str, int]) -> str:
+    """A station name, unique on the line in any language and case (a name finds its station)."""
+    name = row.text(column, required=column == "name_en")
+    if not name:
+        return name
+    if name.strip().isdigit():
+        raise row.error(column, repr(name), "a name with letters (numbers are station codes)")
+    key = name.strip().casefold()
+    if names.setdefault(key, code) != code:
+        raise row.error(column, f"{name!r}, already the name of station {names[key]}", "a name of one station only")
+    return name
 
 
 def _span(row, length: float) -> tuple[float, float]:

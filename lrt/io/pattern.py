@@ -6,9 +6,11 @@ from pathlib import Path
 
 from ..network import Line
 from ..timetable.pattern import FLEET, Band, ServicePattern
-from ..units import parse_clock
 from .files import read_toml
-from .timetable import DAYS
+from .tables import DATE_EXPECTED, DAYS, yyyymmdd
+
+MAX_DWELL_S = 600.0
+"""Longest dwell a pattern may ask for [s], the same limit as ``--dwell``."""
 
 __all__ = ["read_pattern"]
 
@@ -25,7 +27,7 @@ def read_pattern(path: Path, line: Line) -> ServicePattern:
     previous_end = None
     for b in doc.tables("bands"):
         name = b.string("name")
-        start, end = (_clock(b, key) for key in ("start", "end"))
+        start, end = (b.clock(key, "a time HH:MM or HH:MM:SS (may pass 24:00)") for key in ("start", "end"))
         if end <= start:
             raise b.error("end", b.data["end"], f"a time after start ({b.data['start']})")
         if previous_end is not None and start != previous_end:
@@ -48,7 +50,7 @@ def read_pattern(path: Path, line: Line) -> ServicePattern:
             except KeyError:
                 raise stations.error(key, f"unknown station {key!r}",
                                      f"a station of {line.name} (code or name)") from None
-            station_dwell[code] = stations.quantity(key, "time", minimum=0)
+            station_dwell[code] = _dwell(stations, key)
     ops = line.operations
     reserve = doc.integer("reserve_trains", ops.reserve_trains, minimum=0)
     if reserve >= ops.fleet:
@@ -56,25 +58,31 @@ def read_pattern(path: Path, line: Line) -> ServicePattern:
     load = doc.number("load_factor", 0.5, minimum=0)
     if load > 1.5:
         raise doc.error("load_factor", f"{load:g}", "a share of the design load between 0 and 1.5")
+    stabling = doc.integer("far_end_stabling", 0, minimum=0)
+    if stabling > ops.fleet - reserve:
+        raise doc.error("far_end_stabling", str(stabling), f"at most the trains in service ({ops.fleet - reserve})")
+    start_date, end_date = _date(doc, "start_date"), _date(doc, "end_date")
+    if end_date < start_date:
+        raise doc.error("end_date", end_date, f"a date not before start_date {start_date}")
     return ServicePattern(
         name=doc.string("name"), service_id=doc.string("service_id"), days=tuple(days),
-        start_date=_date(doc, "start_date"), end_date=_date(doc, "end_date"), bands=tuple(bands),
-        dwell_s=dwell.quantity("default", "time", minimum=0), station_dwell_s=station_dwell,
+        start_date=start_date, end_date=end_date, bands=tuple(bands),
+        dwell_s=_dwell(dwell, "default"), station_dwell_s=station_dwell,
         turnback_min_s=doc.quantity("turnback_min", "time", ops.turnback_min_s, minimum=0),
-        reserve_trains=reserve, load_factor=load, far_end_stabling=doc.integer("far_end_stabling", 0, minimum=0),
+        reserve_trains=reserve, load_factor=load, far_end_stabling=stabling,
         source=str(path))
 
 
-def _clock(doc, key: str) -> float:
-    raw = doc.string(key)
-    try:
-        return parse_clock(raw)
-    except ValueError:
-        raise doc.error(key, repr(raw), "a time HH:MM or HH:MM:SS (may pass 24:00)") from None
+def _dwell(doc, key: str) -> float:
+    dwell = doc.quantity(key, "time", minimum=0)
+    if dwell > MAX_DWELL_S:
+        raise doc.error(key, f"{dwell:g} s", f"a dwell of at most {MAX_DWELL_S:g} s")
+    return dwell
 
 
 def _date(doc, key: str) -> str:
     raw = doc.string(key, "20260101" if key == "start_date" else "20261231")
-    if len(raw) != 8 or not raw.isdigit():
-        raise doc.error(key, repr(raw), "a date YYYYMMDD")
-    return raw
+    try:
+        return yyyymmdd(raw)
+    except ValueError:
+        raise doc.error(key, repr(raw), DATE_EXPECTED) from None

@@ -13,16 +13,17 @@ _FORMATS = (".png", ".svg", ".pdf")
 
 def check_image_path(path: Path, option: str) -> None:
     """Refuse an output path matplotlib cannot write, before any work is done."""
+    from ..io.outputs import check_output_file
+
     path = Path(path)
     if path.suffix.lower() not in _FORMATS:
-        raise InputError("command line", option, f"{str(path)!r}", f"a file name ending in {', '.join(_FORMATS)}")
-    if path.parent and not path.parent.exists():
-        raise InputError("command line", option, f"folder {str(path.parent)!r} does not exist", "an existing folder")
+        raise InputError(option, "command line", f"{str(path)!r}", f"a file name ending in {', '.join(_FORMATS)}")
+    check_output_file(path, source=option)
 
 
 def save_figure(fig, path: Path) -> None:
     """Save via a temporary file in the same folder, then rename (no half-written chart)."""
-    from ..io.files import atomic_write
+    from ..io.outputs import atomic_write
 
     path = Path(path)
     with atomic_write(path, "wb") as f:
