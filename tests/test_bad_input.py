@@ -111,6 +111,13 @@ def test_weather_names_are_options_too(capsys):
     refused(capsys, ["compare", "--weather", "cold,cold"], "--weather", "'cold' given twice, expected each preset once")
 
 
+def test_the_weather_demand_factor_cannot_push_a_day_past_the_limit(tmp_path, capsys):
+    preset = copy_of(shipped("scenarios", "weather", "normal.toml"), tmp_path / "crowd.toml")
+    edit(preset, 'demand_factor = { value = 1.0', 'demand_factor = { value = 3.0')
+    refused(capsys, ["simulate", "--weather", preset, "--daily", "900000"], "--daily",
+            "2,700,000 passengers a day after the weather's demand factor 3, expected at most 2,000,000")
+
+
 # --- output paths: judged before anything is read or computed --------------------------------------
 
 

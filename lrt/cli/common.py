@@ -12,7 +12,7 @@ from ..limits import MAX_DAILY_PASSENGERS, MAX_SEED
 from .options import Range
 
 __all__ = ["check_out_dir", "add_line_options", "load_line_and_train", "emit_json", "add_weather_option",
-           "load_conditions", "weather_path", "check_reserve", "read_checked_timetable", "timetable_reserve",
+           "load_conditions", "check_reserve", "read_checked_timetable", "timetable_reserve",
            "DAILY", "SEED", "DWELL", "ADHESION", "RESERVE"]
 
 DAILY = Range(minimum=1, maximum=MAX_DAILY_PASSENGERS, what="a finite number of passengers a day")
@@ -87,24 +87,11 @@ def add_weather_option(p: argparse.ArgumentParser) -> None:
                    help="conditions preset: normal, cold, severe, extreme, icing, or a preset file (default normal)")
 
 
-def weather_path(name: str) -> Path:
-    """The preset file ``--weather NAME|FILE`` names; an unknown name is refused in the option's words."""
-    from ..io.conditions import resolve_weather
-
-    try:
-        return resolve_weather(name)
-    except InputError as exc:
-        if exc.source != "command line":
-            raise
-        # resolve_weather names "command line" first; every refusal of an option names the option first
-        raise InputError(exc.where, "command line", exc.found, exc.expected) from None
-
-
 def load_conditions(args, line):
     """The conditions preset named by ``--weather`` (validated against the line)."""
-    from ..io.conditions import read_conditions
+    from ..io.conditions import read_conditions, resolve_weather
 
-    return read_conditions(weather_path(args.weather), line)
+    return read_conditions(resolve_weather(args.weather), line)
 
 
 def check_out_dir(path: Path, *, option: str, marker: str, what: str) -> None:

@@ -17,7 +17,6 @@ from .common import (
     emit_json,
     load_line_and_train,
     read_checked_timetable,
-    weather_path,
 )
 from .options import Range
 
@@ -58,7 +57,7 @@ def weather_list(raw: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from ..compare import compare_weather, comparison_seeds
-    from ..io.conditions import read_conditions
+    from ..io.conditions import read_conditions, resolve_weather
     from ..io.pattern import read_pattern
     from ..paths import shipped, shipped_timetable
     from .demand import load_demand
@@ -69,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     names = weather_list(args.weather)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="compare.json", what="an lrt compare output folder")
-    paths = [weather_path(name) for name in names]  # an unknown preset fails before any loading
+    paths = [resolve_weather(name) for name in names]  # an unknown preset fails before any loading
     line, train = load_line_and_train(args)
     conditions = [read_conditions(p, line) for p in paths]
     labels = [c.name for c in conditions]
@@ -122,7 +121,7 @@ def _text(result, report: dict) -> str:
     if base != "normal":
         lines.append(f"  'normal' is not among the presets: changes are from the first, {base}")
     lines.append("  fixed figures (no seed): one-way time, headways, capacity, trains available, "
-                 "trips in the timetable, HVAC and auxiliary energy")
+                 "trips in the timetable")
     lines.append(f"  {report['energy']}")
     for name, note in result.service.items():
         lines.append(f"  service, {name}: {note}")

@@ -27,13 +27,23 @@ def add_parser(sub) -> None:
 def load_demand(args, line, *, daily=None, day="weekday", demand_factor: float = 1.0):
     """The demand a command asked for: a measured OD table, or the gravity model scaled to ``daily``."""
     from ..demand import build_demand
+    from ..errors import InputError
     from ..io.demand import read_demand_model, read_measured_od
+    from ..limits import MAX_DAILY_PASSENGERS
 
     if getattr(args, "od", None) is not None:
-        return read_measured_od(args.od, line)
+        demand = read_measured_od(args.od, line)
+        if demand.total > MAX_DAILY_PASSENGERS:
+            raise InputError(str(args.od), "passengers", f"{demand.total:,.0f} in the table",
+                             f"at most {MAX_DAILY_PASSENGERS:,} a day")
+        return demand
     model_path = getattr(args, "demand_model", None) or Path(line.source) / "demand.toml"
     model = read_demand_model(model_path, line)
-    return build_demand(line, model, daily=daily, day=day, demand_factor=demand_factor)
+    demand = build_demand(line, model, daily=daily, day=day, demand_factor=demand_factor)
+    if demand.total > MAX_DAILY_PASSENGERS * (1 + 1e-9):  # the weather's demand factor can push --daily past it
+        raise InputError("--daily", "command line", f"{demand.total:,.0f} passengers a day after the weather's "
+                         f"demand factor {demand_factor:g}", f"at most {MAX_DAILY_PASSENGERS:,}")
+    return demand
 
 
 def offered_pphpd(timetable, capacity: int, start_s: float) -> float:

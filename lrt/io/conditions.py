@@ -24,7 +24,7 @@ def resolve_weather(name_or_path: str | Path) -> Path:
         path = shipped("scenarios", "weather", f"{text}.toml")
         if not path.is_file():
             available = sorted(p.stem for p in path.parent.glob("*.toml"))
-            raise InputError("command line", "--weather", f"unknown preset {text!r}",
+            raise InputError("--weather", "command line", f"unknown preset {text!r}",
                              f"one of {', '.join(available)} or a path to a .toml file")
         return path
     return Path(text)
