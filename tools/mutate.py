@@ -8,7 +8,7 @@ mutmut (``pip install '.[dev]'``) mutates the module's functions one small chang
 a number, a comparison, an argument) and runs the tests that reach each mutated function; a mutant that
 no test notices *survives*.  The score is killed / (mutants - equivalent), where the equivalent mutants
 (changes that cannot alter behaviour, such as a mutated error message text checked elsewhere, or a bound
-that is never reached) are listed with a one-line reason in ``tools/equivalent_mutants.toml``.  Scores per
+that is never reached) are listed with a one-line reason in ``tools/equivalent/<module>.toml``.  Scores per
 module are kept in docs/testing.md.  The work happens in a temporary copy: the checkout is never touched.
 """
 
@@ -24,7 +24,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EQUIVALENT = ROOT / "tools" / "equivalent_mutants.toml"
+EQUIVALENT = ROOT / "tools" / "equivalent"
 COPY = ["lrt", "tests", "network", "timetables", "scenarios", "pyproject.toml", "README.md"]
 
 # the tests that guard each core module (the fast ones: mutmut runs them for every mutant)
@@ -50,11 +50,12 @@ def tests_for(module: str) -> list[str]:
 
 
 def equivalents() -> dict[str, str]:
-    """Mutant name -> the reason it cannot change behaviour."""
-    if not EQUIVALENT.exists():
-        return {}
-    with EQUIVALENT.open("rb") as f:
-        return {name: str(reason) for name, reason in tomllib.load(f).get("equivalent", {}).items()}
+    """Mutant name -> the reason it cannot change behaviour, from every file in tools/equivalent/."""
+    out: dict[str, str] = {}
+    for path in sorted(EQUIVALENT.glob("*.toml")):
+        with path.open("rb") as f:
+            out.update({name: str(reason) for name, reason in tomllib.load(f).get("equivalent", {}).items()})
+    return out
 
 
 def run(module: str, tests: list[str], children: int, keep: Path | None) -> int:
