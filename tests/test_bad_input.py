@@ -78,7 +78,8 @@ USAGE = [
     ([], "COMMAND", "missing, expected one of simulate, runtime, headway, timetable, demand, compare"),
     (["fly"], "COMMAND", "'fly', expected one of simulate, runtime"),
     (["simulate", "--bogus"], "--bogus", "an unknown option, expected an option that lrt simulate --help lists"),
-    (["simulate", "extra"], "extra", "an unexpected argument 'extra'"),
+    (["headway", "extra"], "extra", "an unexpected argument 'extra'"),
+    (["simulate", "a.toml", "extra"], "extra", "an unexpected argument 'extra'"),
     (["timetable"], "ACTION", "missing, expected one of build, check, plot, export-gtfs, import-gtfs"),
     (["timetable", "build"], "PATTERN", "missing, expected PATTERN (service pattern"),
     (["timetable", "build", "p.toml"], "-o/--out", "missing, expected DIR (timetable folder to write)"),
@@ -114,8 +115,8 @@ def test_weather_names_are_options_too(capsys):
 def test_the_weather_demand_factor_cannot_push_a_day_past_the_limit(tmp_path, capsys):
     preset = copy_of(shipped("scenarios", "weather", "normal.toml"), tmp_path / "crowd.toml")
     edit(preset, 'demand_factor = { value = 1.0', 'demand_factor = { value = 3.0')
-    refused(capsys, ["simulate", "--weather", preset, "--daily", "900000"], "--daily",
-            "2,700,000 passengers a day after the weather's demand factor 3, expected at most 2,000,000")
+    refused(capsys, ["simulate", "--weather", preset, "--daily", "900000"], "weekday.toml (with --weather, --daily)",
+            "demand.daily: 2,700,000 passengers a day after the weather's demand factor 3, expected at most 2,000,000")
 
 
 # --- output paths: judged before anything is read or computed --------------------------------------

@@ -16,7 +16,7 @@ REQUIRED = ("passengers_generated", "passengers_completed", "mean_wait_s", "p95_
 def test_default_run_prints_a_kpi_summary(capsys):
     assert main(["simulate"]) == 0
     out = capsys.readouterr().out
-    assert "92,000 passengers/day, normal, seed 1" in out
+    assert out.startswith("Weekday, 92,000 passengers/day, normal weather, seed 1 (")
     for label in ("trips run / planned", "wait: mean / 95th percentile", "max load factor",
                   "departures within 1 / 3 min of plan", "denied boardings"):
         assert label in out

@@ -54,27 +54,10 @@ def timetable_reserve(timetable, line, folder: Path) -> int | None:
 
 
 def read_checked_timetable(folder: Path, line, train):
-    """Read a timetable folder and refuse it unless ``lrt timetable check`` passes it in normal conditions.
+    """A timetable folder that ``lrt timetable check`` passes in normal conditions (:mod:`lrt.scenario`)."""
+    from ..scenario import read_checked_timetable as read
 
-    Every command that runs or converts a timetable reads it here.  The check is made in the design
-    conditions (``Conditions()``): a weather preset only shows how a sound timetable suffers (its
-    shorter-than-possible run times are the late running a simulation is meant to show).  The error
-    names the folder, the first violation (trip, train, station, time, what was found and expected)
-    and how many more there are.
-    """
-    from ..conditions import Conditions
-    from ..io.timetable import read_timetable
-    from ..timetable.check import check_timetable
-
-    timetable = read_timetable(folder, line)
-    violations = check_timetable(timetable, line, train, conditions=Conditions(),
-                                 reserve=timetable_reserve(timetable, line, Path(folder)))
-    if violations:
-        first, more = violations[0], len(violations) - 1
-        hint = f"run `lrt timetable check {folder}`"
-        raise InputError(str(folder), first.where, f"{first.kind} at {first.clock}: {first.message}",
-                         f"{first.expected} ({f'and {more} more: ' if more else ''}{hint})")
-    return timetable
+    return read(folder, line, train)
 
 
 def emit_json(obj) -> None:

@@ -9,17 +9,7 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
-from .common import (
-    DAILY,
-    SEED,
-    add_line_options,
-    add_weather_option,
-    check_out_dir,
-    emit_json,
-    load_conditions,
-    load_line_and_train,
-    read_checked_timetable,
-)
+from .common import DAILY, RESERVE, SEED, check_out_dir, emit_json
 from .options import as_found
 
 LOAD_STANDARD_MAX = 2000
@@ -29,28 +19,83 @@ HELP = "simulate an operating day (trains and passengers) and report its KPIs"
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("simulate", help=HELP, description=HELP.capitalize() + ".")
-    add_line_options(p)
-    p.add_argument("--timetable", type=Path, metavar="DIR", help="timetable folder (default: the shipped weekday)")
-    p.add_argument("--daily", type=float, default=92000, metavar="N", help="passengers a day (default 92,000)")
+    p = sub.add_parser("simulate", help=HELP, description=HELP.capitalize() + ". A scenario file (default: the "
+                       "shipped weekday, scenarios/weekday.toml) names the inputs; the options override it.")
+    add_scenario_options(p)
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="write events.csv, passengers.csv, faults.csv, kpis.json, run.json, marey.png, loads.png")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(run=run)
+
+
+def add_scenario_options(p: argparse.ArgumentParser) -> None:
+    """A scenario file and the options that override it (every option defaults to the file's value)."""
+    p.add_argument("scenario", type=Path, nargs="?", metavar="SCENARIO",
+                   help="scenario file (default: the shipped weekday, scenarios/weekday.toml)")
+    p.add_argument("--network", metavar="DIR", type=Path, help="line folder")
+    p.add_argument("--rolling-stock", metavar="FILE", type=Path, help="train file")
+    p.add_argument("--timetable", type=Path, metavar="DIR", help="timetable folder")
+    p.add_argument("--daily", type=float, metavar="N", help="passengers a day (the demand model scaled to it)")
     p.add_argument("--day", choices=["weekday", "weekend"], help="demand profile (default: from the timetable)")
     p.add_argument("--demand-model", type=Path, metavar="FILE", help="demand model (default: the line's demand.toml)")
     p.add_argument("--od", type=Path, metavar="CSV", help="a measured OD table in 15-min bins instead of the model")
-    p.add_argument("--seed", type=int, default=1, metavar="N", help="random seed (default 1)")
-    p.add_argument("--load-standard", default="design", metavar="S",
+    p.add_argument("--seed", type=int, metavar="N", help="random seed")
+    p.add_argument("--weather", metavar="NAME|FILE",
+                   help="conditions preset: normal, cold, severe, extreme, icing, or a preset file")
+    p.add_argument("--faults", type=Path, metavar="FILE",
+                   help="scripted faults (scenarios/disruptions/*.toml), on top of the weather's random ones")
+    p.add_argument("--reserve", type=int, metavar="N", help="trains fit for service kept back as reserves")
+    p.add_argument("--load-standard", metavar="S",
                    help="boarding stops at 'design' (6/m²), 'crush', or a number of passengers")
     p.add_argument("--no-variability", action="store_true", help="no run-time or dwell noise, no primary delays")
     p.add_argument("--no-timetable-holding", action="store_true",
                    help="let trains leave intermediate stations ahead of the timetable")
     p.add_argument("--headway-holding", action="store_true",
                    help="also hold trains at stations for even headways (80 %% of the planned headway)")
-    add_weather_option(p)
-    p.add_argument("--faults", type=Path, metavar="FILE",
-                   help="scripted faults (scenarios/disruptions/*.toml), on top of the weather's random ones")
-    p.add_argument("--out", type=Path, metavar="DIR",
-                   help="write events.csv, passengers.csv, faults.csv, kpis.json, run.json, marey.png, loads.png")
-    p.add_argument("--format", choices=["table", "json"], default="table")
-    p.set_defaults(run=run)
+
+
+def scenario_overrides(args: argparse.Namespace) -> dict:
+    """The scenario fields the options change, by dotted key; paths made absolute (they are the user's)."""
+    DAILY.check("--daily", args.daily)
+    SEED.check("--seed", args.seed)
+    RESERVE.check("--reserve", args.reserve)
+    out: dict = {}
+
+    def path(value):
+        return None if value is None else str(Path(value).resolve())
+
+    for key, value in (("network", path(args.network)), ("rolling_stock", path(args.rolling_stock)),
+                       ("timetable", path(args.timetable)), ("faults", path(args.faults)), ("seed", args.seed),
+                       ("demand.day", args.day), ("service.reserve_trains", args.reserve)):
+        if value is not None:
+            out[key] = value
+    if args.weather is not None:
+        weather = args.weather
+        out["weather"] = path(weather) if "/" in weather or weather.endswith(".toml") else weather
+    if args.od is not None:  # a measured table replaces the model and its daily total
+        out.update({"demand.od": path(args.od), "demand.daily": None, "demand.model": None})
+    if args.daily is not None or args.demand_model is not None:
+        out["demand.od"] = None
+        if args.daily is not None:
+            out["demand.daily"] = args.daily
+        if args.demand_model is not None:
+            out["demand.model"] = path(args.demand_model)
+    if args.load_standard is not None:
+        out["options.load_standard"] = _load_standard(args.load_standard)
+    for flag, key, value in (("no_variability", "options.variability", False),
+                             ("no_timetable_holding", "options.hold_station_departures", False),
+                             ("headway_holding", "options.headway_holding", True)):
+        if getattr(args, flag):
+            out[key] = value
+    return out
+
+
+def load_scenario(args: argparse.Namespace, overrides: dict):
+    """The scenario of ``args.scenario`` (default: the shipped weekday) with the options' ``overrides``."""
+    from ..scenario import default_scenario_path, load
+
+    given = ", ".join(f"--{k.split('.')[-1].replace('_', '-')}" for k, v in overrides.items() if v is not None)
+    return load(args.scenario or default_scenario_path(), overrides, origin=f"with {given}" if given else "")
 
 
 def _load_standard(raw: str) -> str | int:
@@ -66,60 +111,34 @@ def _load_standard(raw: str) -> str | int:
     return value
 
 
-
 def run(args: argparse.Namespace) -> int:
-    from ..io.faults import read_faults
-    from ..io.files import file_digest
-    from ..paths import shipped_rolling_stock, shipped_timetable
-    from ..sim import Scenario, SimOptions, simulate
-    from ..sim.service import service_for
-    from .demand import load_demand
+    from ..sim import simulate
 
-    DAILY.check("--daily", args.daily)
-    SEED.check("--seed", args.seed)
-    load_standard = _load_standard(args.load_standard)
+    overrides = scenario_overrides(args)  # the options are judged before any file is read
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="run.json", what="an lrt output folder")
-    line, train = load_line_and_train(args)
-    conditions = load_conditions(args, line)
-    tt_path = args.timetable or shipped_timetable("weekday")
-    planned = read_checked_timetable(tt_path, line, train)
-    timetable, service_note = service_for(line, train, planned, conditions, _pattern_of(planned, line))
-    faults = read_faults(args.faults, line, set(timetable.blocks())) if args.faults is not None else ()
-    day = args.day or ("weekend" if "weekend" in timetable.service_id else "weekday")
-    demand = load_demand(args, line, daily=args.daily, day=day, demand_factor=conditions.demand_factor)
-    options = SimOptions(variability=not args.no_variability, headway_holding=args.headway_holding,
-                         hold_station_departures=not args.no_timetable_holding, load_standard=load_standard)
-    sources = {"network": file_digest(Path(line.source)),
-               "rolling_stock": file_digest(args.rolling_stock or shipped_rolling_stock()),
-               "timetable": file_digest(tt_path)}
-    for name, path in (("od", args.od), ("faults", args.faults), ("weather", Path(conditions.source))):
-        if path is not None:
-            sources[name] = file_digest(path)
-    scenario = Scenario(name=f"{timetable.name}, {demand.label}, {conditions.name}", line=line, train=train,
-                        timetable=timetable, conditions=conditions, demand=demand, options=options, faults=faults,
-                        sources=sources)
+    scenario = load_scenario(args, overrides)
     warn_shortfall(scenario)
     started = time.perf_counter()
-    result = simulate(scenario, args.seed)
+    result = simulate(scenario, scenario.seed)
     elapsed = time.perf_counter() - started
     from ..kpis import compute_kpis, kpi_table_text
 
     kpis = compute_kpis(result, scenario)
-    kpis["trips_in_timetable"] = len(planned.trips)
+    kpis["trips_in_timetable"] = scenario.notes.get("planned_trips", len(scenario.timetable.trips))
     kpis["trips_cancelled"] = len(result.cancelled)
     kpis["faults"] = len(result.faults)
     if args.out is not None:
         write_outputs(args.out, scenario, result, kpis, {"command": ["lrt", *sys.argv[1:]], "elapsed_s": elapsed,
-                                                         "service": service_note})
+                                                         "service": scenario.notes.get("service", "")})
     if args.format == "json":
-        emit_json({"seed": args.seed, "kpis": kpis})
+        emit_json({"seed": scenario.seed, "kpis": kpis})
     else:
-        print(f"{scenario.name}, seed {args.seed} ({elapsed:.2f} s)")
-        if timetable is not planned:
-            print(f"service thinned: {service_note}")
+        print(f"{scenario.name}, seed {scenario.seed} ({elapsed:.2f} s)")
+        if scenario.notes.get("thinned"):
+            print(f"service thinned: {scenario.notes['service']}")
         print(kpi_table_text(kpis))
-        print(_fault_text(result, len(planned.trips)))
+        print(_fault_text(result, kpis["trips_in_timetable"]))
         if args.out is not None:
             print(f"written to {args.out}")
     return 0
@@ -159,16 +178,6 @@ def warn_shortfall(scenario) -> None:
     shortfall = capacity_shortfall(scenario.demand, scenario.timetable, scenario.line, capacity)
     if shortfall is not None:
         print(f"warning: {scenario.conditions.name}: {shortfall_text(shortfall, capacity)}", file=sys.stderr)
-
-
-def _pattern_of(timetable, line):
-    """The service pattern a shipped timetable was built from (to thin it), if it can be found."""
-    from ..io.pattern import read_pattern
-    from ..paths import shipped
-
-    name = timetable.notes.get("pattern_file", "")
-    path = shipped("timetables", "patterns", name) if name else None
-    return read_pattern(path, line) if path is not None and path.is_file() else None
 
 
 def _fault_text(result, planned: int) -> str:

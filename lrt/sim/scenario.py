@@ -98,7 +98,9 @@ class Scenario:
     """Everything a run reads: the line, the train, the timetable, the weather, the demand and the rules.
 
     ``demand`` may be None (trains only); ``faults`` are scripted faults (the conditions add random ones).
-    ``sources`` maps input names to file digests for the run record.
+    ``seed`` is the scenario file's seed (a run still takes its seed as an argument). ``sources`` maps
+    input names to file digests for the run record; ``notes`` says how it was assembled (the timetable as
+    planned, what the service did in these conditions).
     """
 
     name: str = "scenario"
@@ -109,4 +111,6 @@ class Scenario:
     demand: Demand | None = None
     options: SimOptions = SimOptions()
     faults: tuple = ()
+    seed: int = 1
     sources: dict = field(default_factory=dict, compare=False)
+    notes: dict = field(default_factory=dict, compare=False)

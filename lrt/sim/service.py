@@ -27,22 +27,27 @@ def trains_needed(timetable: Timetable) -> int:
 
 
 def service_for(line: Line, train: TrainSpec, timetable: Timetable, conditions: Conditions,
-                pattern: ServicePattern | None = None) -> tuple[Timetable, str]:
-    """The timetable to run in ``conditions``, and a one-line note of what was done."""
+                pattern: ServicePattern | None = None, *, reserve: int | None = None) -> tuple[Timetable, str]:
+    """The timetable to run in ``conditions``, and a one-line note of what was done.
+
+    ``reserve``: trains fit for service to keep back as reserves (default: none when the timetable can run,
+    one hot reserve when it must be thinned); the timetable is thinned when the rest cannot run it.
+    """
     fit = conditions.trains_available(line.operations.fleet)
     needed = trains_needed(timetable)
-    if fit >= needed:
+    if fit - (reserve or 0) >= needed:
         return timetable, f"{fit} trains fit for service, {needed} needed: timetable as planned"
-    if pattern is not None:  # keep one hot reserve for pull-out and in-service failures
-        thinned = dataclasses.replace(pattern, reserve_trains=1 if fit >= 4 else 0)
+    if pattern is not None:  # by default keep one hot reserve for pull-out and in-service failures
+        keep_back = reserve if reserve is not None else (1 if fit >= 4 else 0)
+        thinned = dataclasses.replace(pattern, reserve_trains=min(keep_back, max(fit - 1, 0)))
         rebuilt = build_timetable(line, train, thinned, conditions=conditions, thin=True)
         return (dataclasses.replace(rebuilt, name=f"{timetable.name} (thinned for {conditions.name})"),
                 f"{fit} trains fit for service, {needed} needed: pattern {pattern.name} rebuilt with "
                 f"{trains_needed(rebuilt)} trains")
-    keep = sorted(timetable.blocks())[:fit]
+    keep = sorted(timetable.blocks())[:max(fit - (reserve or 0), 0)]
     trips = tuple(t for t in timetable.trips if t.block_id in keep)
     ops = tuple(e for e in timetable.operations if e.block_id in keep)
     return (dataclasses.replace(timetable, trips=trips, operations=ops,
                                 name=f"{timetable.name} (thinned for {conditions.name})"),
-            f"{fit} trains fit for service, {needed} needed: the last {needed - fit} trains to pull out "
+            f"{fit} trains fit for service, {needed} needed: the last {needed - len(keep)} trains to pull out "
             f"are not run")
