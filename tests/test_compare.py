@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from lrt import cli
-from lrt.compare import (
+from lrt.study.compare import (
     KPIS,
     Comparison,
     comparison_seeds,
@@ -44,8 +44,12 @@ def test_t_interval_by_hand():
 
 
 def test_t_quantiles_and_edge_cases():
-    assert t_975(1) == 12.706 and t_975(30) == 2.042 and t_975(31) == 1.96 == t_975(1000)
-    assert all(a > b for a, b in zip([t_975(d) for d in range(1, 31)], [t_975(d) for d in range(2, 32)]))
+    assert t_975(1) == 12.706 and t_975(30) == 2.042
+    # beyond the table, the NIST values t(0.975, 40) = 2.021, 60: 2.000, 100: 1.984, 120: 1.980 (rounded)
+    for df, t in ((40, 2.021), (60, 2.000), (100, 1.984), (120, 1.980)):
+        assert t_975(df) == pytest.approx(t, abs=6e-4)
+    assert t_975(10**6) == pytest.approx(1.959964, abs=1e-5)  # the normal quantile
+    assert all(a > b for a, b in zip([t_975(d) for d in range(1, 200)], [t_975(d) for d in range(2, 201)]))
     with pytest.raises(ValueError):
         t_975(0)
     assert mean_ci95([7.0]) == (7.0, None)              # one seed: no interval
@@ -204,7 +208,7 @@ def test_out_refuses_a_folder_that_is_not_a_compare_output(tmp_path, capsys):
 
 
 def test_import_stays_light():
-    code = ("import sys, lrt.compare, lrt.cli.compare, lrt.plotting.compare; "
+    code = ("import sys, lrt.study.compare, lrt.cli.compare, lrt.plotting.compare; "
             "print('pandas' in sys.modules, 'matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

@@ -56,7 +56,7 @@ def weather_list(raw: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compare import compare_weather, comparison_seeds
+    from ..study.compare import compare_weather, comparison_seeds
     from ..io.conditions import read_conditions, resolve_weather
     from ..io.pattern import read_pattern
     from ..paths import shipped, shipped_timetable
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(result, args, elapsed: float) -> dict:
-    from ..compare import comparison_json
+    from ..study.compare import comparison_json
 
     report = comparison_json(result)
     report.update({"daily": args.daily, "base_seed": args.seed, "elapsed_s": round(elapsed, 1),
@@ -106,7 +106,7 @@ def _report(result, args, elapsed: float) -> dict:
 
 
 def _text(result, report: dict) -> str:
-    from ..compare import comparison_table_text
+    from ..study.compare import comparison_table_text
 
     k = len(result.seeds)
     base = result.baseline

@@ -175,9 +175,16 @@ def _path(doc: Doc, dotted: str, folder: Path) -> Path | None:
 
 
 def _weather(doc: Doc, folder: Path) -> str:
+    """A preset name (checked against the shipped presets) or a preset file relative to the scenario."""
+    from .conditions import resolve_weather
+
     raw = doc.string("weather", "normal")
     if "/" in raw or raw.endswith(".toml"):
         return str((folder / raw).resolve())
+    try:
+        resolve_weather(raw)
+    except InputError as exc:
+        raise doc.error("weather", exc.found, exc.expected) from None
     return raw
 
 

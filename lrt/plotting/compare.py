@@ -14,14 +14,14 @@ _OTHER_COLOUR = "#9ecae1"  # the other presets: light blue
 
 
 def plot_comparison(comparison, path: Path, *, title: str = "") -> None:
-    """Small multiples of a :class:`~lrt.compare.Comparison`: a panel per KPI, bars per preset.
+    """Small multiples of a :class:`~lrt.study.compare.Comparison`: a panel per KPI, bars per preset.
 
     Error bars are the 95 % intervals over the seeds (none for fixed figures or one seed), drawn clipped
     to the values a KPI can take (>= 0, shares <= 100 %; the table and JSON keep them whole); the baseline
     bar is dark, and every other bar is labelled with its change from the baseline (percentage points for
     shares).  Each panel has its own scale, starting at zero.
     """
-    from ..compare import KPIS
+    from ..study.compare import KPIS
 
     plt = pyplot()
     from matplotlib.ticker import FuncFormatter

@@ -28,39 +28,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .stats import mean_ci95, t_975
+
 __all__ = ["Kpi", "KPIS", "Comparison", "compare_weather", "comparison_seeds", "mean_ci95", "t_975",
            "kpi_rows", "comparison_json", "comparison_table_text"]
-
-T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
-"""Student t quantile t(0.975, df) for df = 1..30: NIST/SEMATECH e-Handbook of Statistical Methods,
-section 1.3.6.7.2, "Critical values of the Student's t distribution" (checked by numerical integration
-of the t density to ±0.0005)."""
-
-
-def t_975(df: int) -> float:
-    """Two-sided 95 % Student t quantile for ``df`` degrees of freedom [1]; 1.96 (normal) beyond 30.
-
-    Beyond 30 the normal value understates the interval by under 3 % (t(0.975, 40) = 2.021).
-    """
-    if df < 1:
-        raise ValueError(f"degrees of freedom must be >= 1, got {df!r}")
-    return T_975[df - 1] if df <= len(T_975) else 1.96
-
-
-def mean_ci95(values) -> tuple[float | None, float | None]:
-    """Mean and 95 % half-width ``t(0.975, n−1)·s/√n`` of the values that are not None.
-
-    Returns ``(None, None)`` with no values and ``(mean, None)`` with one.
-    """
-    x = np.asarray([v for v in values if v is not None], dtype=float)
-    if x.size == 0:
-        return None, None
-    mean = float(np.mean(x))
-    if x.size == 1:
-        return mean, None
-    return mean, t_975(x.size - 1) * float(np.std(x, ddof=1)) / math.sqrt(x.size)
-
 
 def comparison_seeds(base_seed: int, k: int) -> list[int]:
     """K independent run seeds spawned from ``base_seed`` (``SeedSequence.spawn``), as plain ints."""
@@ -154,8 +125,8 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
     options : SimOptions, optional
         Operating rules (default ``SimOptions()``).
     """
-    from .sim import Scenario, SimOptions, make_plan, simulate
-    from .sim.service import service_for
+    from ..sim import Scenario, SimOptions, make_plan, simulate
+    from ..sim.service import service_for
 
     names = [c.name for c in conditions]
     untempered = [c.name for c in conditions if c.temperature_c is None]
@@ -184,8 +155,8 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
 
 def _fixed_figures(line, train, cond) -> dict:
     """The seed-free figures of a preset."""
-    from .headway import headway_report
-    from .runtime import run_both
+    from ..headway import headway_report
+    from ..runtime import run_both
 
     profiles = run_both(line, train, conditions=cond)
     dwell = line.operations.dwell_s * cond.dwell_factor
@@ -201,7 +172,7 @@ def _fixed_figures(line, train, cond) -> dict:
 
 def _day_figures(result, scenario) -> dict:
     """The simulated figures of one day, in display units."""
-    from .kpis import compute_kpis
+    from ..kpis import compute_kpis
 
     k = compute_kpis(result, scenario)
 
