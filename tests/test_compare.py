@@ -97,11 +97,22 @@ def small_run(tmp_path_factory):
     """One short comparison (5,000 passengers, 2 seeds, normal and extreme), as JSON and as an out folder."""
     out = tmp_path_factory.mktemp("cmp") / "out"
     argv = ["compare", "--weather", "normal,extreme", "--daily", "5000", "--seeds", "2", "--format", "json",
-            "--out", str(out)]
+            "--out", str(out), "--workers", "2"]
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         assert lrt(argv) == 0
     return json.loads(printed.getvalue()), out
+
+
+def test_one_worker_gives_what_two_gave(small_run):
+    report, _ = small_run
+    argv = ["compare", "--weather", "normal,extreme", "--daily", "5000", "--seeds", "2", "--format", "json",
+            "--workers", "1"]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert lrt(argv) == 0
+    again = json.loads(printed.getvalue())
+    assert again["kpis"] == report["kpis"] and again["seeds"] == report["seeds"]
 
 
 def _kpi(report, name):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
 from ..errors import InputError
 from ..limits import MAX_SEEDS
+from .batch import WORKERS
 from .common import (
     DAILY,
     SEED,
@@ -18,7 +20,7 @@ from .common import (
     load_line_and_train,
     read_checked_timetable,
 )
-from .options import Range
+from .options import Range, add_number
 
 SEEDS = Range(minimum=1, maximum=MAX_SEEDS, integer=True, what="a whole number of seeds")
 
@@ -40,6 +42,11 @@ def add_parser(sub) -> None:
     p.add_argument("--timetable", type=Path, metavar="DIR", help="timetable folder (default: the shipped weekday)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--out", type=Path, metavar="DIR", help="write compare.json, compare.csv and compare.png")
+    add_number(p, "--workers", WORKERS, metavar="N", default=None,
+               help="worker processes for the simulated days (default: the cores of this machine)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local process pool (default) or a Dask cluster (pip install 'lrt[dask]')")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a LocalCluster)")
     p.set_defaults(run=run)
 
 
@@ -56,16 +63,18 @@ def weather_list(raw: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..study.compare import compare_weather, comparison_seeds
     from ..io.conditions import read_conditions, resolve_weather
     from ..io.pattern import read_pattern
     from ..paths import shipped, shipped_timetable
+    from ..study.compare import compare_weather, comparison_seeds
     from .demand import load_demand
 
     DAILY.check("--daily", args.daily)
     SEEDS.check("--seeds", args.seeds)
     SEED.check("--seed", args.seed)
     names = weather_list(args.weather)
+    if args.scheduler and args.executor != "dask":
+        raise InputError("--scheduler", "command line", repr(args.scheduler), "--executor dask with it")
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="compare.json", what="an lrt compare output folder")
     paths = [resolve_weather(name) for name in names]  # an unknown preset fails before any loading
@@ -82,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
     demands = [load_demand(args, line, daily=args.daily, day=day, demand_factor=c.demand_factor) for c in conditions]
     seeds = comparison_seeds(args.seed, args.seeds)
     started = time.perf_counter()
-    result = compare_weather(line, train, timetable, conditions, demands=demands, seeds=seeds, pattern=pattern)
+    result = compare_weather(line, train, timetable, conditions, demands=demands, seeds=seeds, pattern=pattern,
+                             workers=args.workers or os.cpu_count() or 1, executor=args.executor,
+                             scheduler=args.scheduler)
     elapsed = time.perf_counter() - started
     report = _report(result, args, elapsed)
     if args.out is not None:

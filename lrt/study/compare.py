@@ -34,10 +34,13 @@ __all__ = ["Kpi", "KPIS", "Comparison", "compare_weather", "comparison_seeds", "
            "kpi_rows", "comparison_json", "comparison_table_text"]
 
 def comparison_seeds(base_seed: int, k: int) -> list[int]:
-    """K independent run seeds spawned from ``base_seed`` (``SeedSequence.spawn``), as plain ints."""
+    """K independent run seeds spawned from ``base_seed`` (``SeedSequence.spawn``), as plain ints: the seeds
+    of :mod:`lrt.study.batch` (:func:`~lrt.study.batch.run_seeds`)."""
+    from .batch import run_seeds
+
     if k < 1:
         raise ValueError(f"the number of seeds must be >= 1, got {k!r}")
-    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(base_seed).spawn(k)]
+    return run_seeds(base_seed, k)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,8 @@ class Comparison:
 
 
 def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Sequence, seeds: Sequence[int],
-                    pattern=None, options=None) -> Comparison:
+                    pattern=None, options=None, workers: int = 1, executor: str = "local",
+                    scheduler: str | None = None) -> Comparison:
     """Fixed and simulated KPIs of each preset, over the same seeds.
 
     Parameters
@@ -124,9 +128,14 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
         The timetable's service pattern, to rebuild a thinned service.
     options : SimOptions, optional
         Operating rules (default ``SimOptions()``).
+    workers, executor, scheduler :
+        Where the simulated days run (:func:`lrt.study.execute.open_pool`); the results do not depend on it.
     """
-    from ..sim import Scenario, SimOptions, make_plan, simulate
+    from concurrent.futures import wait
+
+    from ..sim import Scenario, SimOptions, make_plan
     from ..sim.service import service_for
+    from .execute import open_pool
 
     names = [c.name for c in conditions]
     untempered = [c.name for c in conditions if c.temperature_c is None]
@@ -136,17 +145,31 @@ def compare_weather(line, train, timetable, conditions: Sequence, *, demands: Se
         raise ValueError(f"need distinct presets with one demand each and at least one seed, got {names}, "
                          f"{len(demands)} demands, {len(seeds)} seeds")
     options = options or SimOptions()
-    samples: dict = {}
     service: dict = {}
-    for cond, demand in zip(conditions, demands):
-        fixed = _fixed_figures(line, train, cond)
+    fixed: dict = {}
+    shared: dict = {}
+    for i, (cond, demand) in enumerate(zip(conditions, demands)):
+        fixed[i] = _fixed_figures(line, train, cond)
         run, service[cond.name] = service_for(line, train, timetable, cond, pattern)
-        fixed["trips_planned"] = len(run.trips)
+        fixed[i]["trips_planned"] = len(run.trips)
         scenario = Scenario(name=f"{run.name}, {cond.name}", line=line, train=train, timetable=run,
                             conditions=cond, demand=demand, options=options)
-        plan = make_plan(scenario)  # the physics once per preset, reused by every seed
-        days = [_day_figures(simulate(scenario, seed, plan=plan), scenario) for seed in seeds]
-        samples[cond.name] = {k.name: [d[k.name] for d in days] if k.simulated else [fixed[k.name]] for k in KPIS}
+        shared[i] = (scenario, make_plan(scenario))  # the physics once per preset, reused by every seed
+    pool = open_pool(shared, kind=executor, workers=workers, scheduler=scheduler)
+    try:
+        futures = {pool.submit_day(i, r, int(seed)): (i, r) for i in shared for r, seed in enumerate(seeds)}
+        wait(futures)
+        rows = {futures[f]: f.result() for f in futures}
+    finally:
+        pool.close()
+    failed = [row for row in rows.values() if row["status"] != "ok"]
+    if failed:
+        raise RuntimeError(f"a simulated day failed: preset {names[failed[0]['point']]}, seed {failed[0]['seed']}: "
+                           f"{failed[0]['error']}")
+    samples: dict = {}
+    for i, cond in enumerate(conditions):
+        days = [_day_figures(rows[(i, r)]["kpis"]) for r in range(len(seeds))]
+        samples[cond.name] = {k.name: [d[k.name] for d in days] if k.simulated else [fixed[i][k.name]] for k in KPIS}
     baseline = "normal" if "normal" in names else names[0]
     return Comparison(presets=tuple(names), baseline=baseline, seeds=tuple(int(s) for s in seeds),
                       rows=tuple(kpi_rows(samples, names, baseline)), service=service, timetable=timetable.name,
@@ -170,11 +193,8 @@ def _fixed_figures(line, train, cond) -> dict:
             "trains_available": cond.trains_available(line.operations.fleet)}
 
 
-def _day_figures(result, scenario) -> dict:
-    """The simulated figures of one day, in display units."""
-    from ..kpis import compute_kpis
-
-    k = compute_kpis(result, scenario)
+def _day_figures(k: dict) -> dict:
+    """The simulated figures of one day from its KPIs (:func:`lrt.kpis.compute_kpis`), in display units."""
 
     def scaled(key, factor):
         return None if k[key] is None else k[key] * factor
