@@ -75,7 +75,7 @@ def test_numbers_whose_range_depends_on_the_line_or_each_other(capsys, argv, opt
 # --- usage: argparse's own errors take the same form ------------------------------------------------
 
 USAGE = [
-    ([], "COMMAND", "missing, expected one of simulate, batch, compare, runtime, headway, timetable, demand"),
+    ([], "COMMAND", "missing, expected one of simulate, batch, compare, exercise, runtime, headway, timetable, demand"),
     (["fly"], "COMMAND", "'fly', expected one of simulate, batch"),
     (["simulate", "--bogus"], "--bogus", "an unknown option, expected an option that lrt simulate --help lists"),
     (["headway", "extra"], "extra", "an unexpected argument 'extra'"),

@@ -28,6 +28,7 @@ def test_wheel_carries_the_data_and_runs_from_anywhere(tmp_path):
     assert "lrt/_shipped/timetables/weekday/stop_times.csv" in names
     assert "lrt/_shipped/timetables/patterns/weekday.toml" in names
     assert "lrt/_shipped/scenarios/weather/extreme.toml" in names
+    assert "lrt/_shipped/scenarios/weekday.toml" in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
