@@ -1,0 +1,95 @@
+"""Speed of batch work: one replication, a thousand on two workers, and `lrt simulate` as a whole process.
+
+Prints (the targets of the batch issue in brackets):
+
+* one replication at 92,000 passengers, simulation + KPIs with the plan reused, median of 15 [<= 0.12 s];
+  and its parts (the day, the KPIs);
+* N replications (default 1,000) of the shipped weekday through the batch machinery on 2 workers, wall
+  time [<= 90 s for 1,000];
+* `lrt simulate` and `lrt simulate --out DIR` as whole processes, median of 5 [<= 0.6 s];
+* whether `lrt --help` imports pandas or matplotlib [neither].
+
+Run: python benchmarks/bench_batch.py [--replications N] [--workers W]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from timing import median_time
+
+from lrt.kpis import compute_kpis
+from lrt.paths import shipped
+from lrt.scenario import load
+from lrt.sim import make_plan, simulate
+
+
+def one_replication() -> None:
+    scenario = load(shipped("scenarios", "weekday.toml"))
+    plan = make_plan(scenario)
+    seeds = iter(range(1000))
+    day = median_time(lambda: simulate(scenario, next(seeds), plan=plan), 15)
+    result = simulate(scenario, 1, plan=plan)
+    kpis = median_time(lambda: compute_kpis(result, scenario), 15)
+    both = median_time(lambda: compute_kpis(simulate(scenario, next(seeds), plan=plan), scenario), 15)
+    print(f"one replication at 92,000 passengers (plan reused): {both:.3f} s  [target <= 0.12 s]")
+    print(f"  of which the day {day:.3f} s, the KPIs {kpis:.3f} s; the plan, once per scenario: "
+          f"{median_time(lambda: make_plan(scenario), 3):.3f} s")
+
+
+def many(n: int, workers: int) -> None:
+    from lrt.io.sweep import read_sweep
+    from lrt.study.batch import prepare, run_batch
+    from lrt.study.execute import open_pool
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sweep_file = Path(tmp) / "sweep.toml"
+        sweep_file.write_text(f'schema_version = 1\nname = "bench"\nscenario = "{shipped("scenarios", "weekday.toml")}"'
+                              f"\nseed = 1\nreplications = {n}\n", encoding="utf-8")
+        sweep = read_sweep(sweep_file)
+        started = time.perf_counter()
+        pool = open_pool(prepare(sweep), kind="local", workers=workers)
+        try:
+            result = run_batch(sweep, pool)
+        finally:
+            pool.close()
+        wall = time.perf_counter() - started
+    print(f"{n:,} replications on {workers} workers: {wall:.1f} s wall, {wall / n * workers:.3f} s per run per "
+          f"worker, {result.failed} failed  [target <= 90 s for 1,000 on 2]")
+
+
+def whole_process() -> None:
+    def run(args):
+        times = []
+        for _ in range(6):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "lrt", *args], check=True, capture_output=True)
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times[1:])  # the first warms the file cache
+
+    print(f"lrt simulate as a whole process: {run(['simulate']):.2f} s  [target <= 0.6 s]")
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"lrt simulate --out DIR as a whole process: {run(['simulate', '--out', str(Path(tmp) / 'o')]):.2f} s")
+    code = "import sys, lrt.cli; lrt.cli.build_parser(); print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
+    heavy = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
+    print(f"lrt --help imports pandas: {heavy[0]}, matplotlib: {heavy[1]}  [both False]")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--replications", type=int, default=1000)
+    p.add_argument("--workers", type=int, default=2)
+    args = p.parse_args()
+    one_replication()
+    whole_process()
+    many(args.replications, args.workers)
+
+
+if __name__ == "__main__":
+    main()
