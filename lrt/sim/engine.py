@@ -5,11 +5,13 @@ back to the depot.  Moving block (CBTC) is modelled in its time form, the TCQSM 
 not arrive at a platform sooner than the close-in time after the train ahead has left it, and never
 overtakes; it asks for the platform a close-in time before it would arrive and is slowed on approach
 when it is not yet clear, so a late leader delays its follower and knock-on delays emerge.  One train
-per platform track (SimPy resources); a terminus has its platform tracks and one scissors crossover,
-held for the arrival and departure movements.  Dwell follows Puong at the busiest door; the load feeds
-the running time through the train's mass.
+per platform track (:mod:`lrt.sim.track` at the stations, SimPy resources at the termini); a terminus has
+its platform tracks and one scissors crossover, held for the arrival and departure movements.  Dwell
+follows Puong at the busiest door; the load feeds the running time through the train's mass.  The stop
+by stop part is in :mod:`lrt.sim.stops`.
 
-``simulate(scenario, seed)`` is a pure function: same scenario and seed, same result.
+``simulate(scenario, seed)`` is a pure function: same scenario and seed, same result.  A
+:class:`Simulation` can also be advanced step by step (``run(until=...)``), as the training exercises do.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..demand import Arrivals, arrivals
 from ..disruptions import Fault
 from ..errors import SimulationError
 from ..timetable.model import Trip
-from .controller import Controller, Regulation, StopContext
+from .controller import Controller, Regulation
 from .dwell import DwellModel
 from .faults import FaultBook
 from .noise import Noise
@@ -32,8 +34,10 @@ from .plan import Plan, make_plan
 from .records import SimulationResult
 from .scenario import Scenario
 from .service import trains_needed
+from .stops import Stops
+from .track import Track
 
-__all__ = ["simulate"]
+__all__ = ["simulate", "Simulation"]
 
 
 class _Train:
@@ -51,28 +55,51 @@ class _Train:
         self.run_kwh = (0.0, 0.0)  # traction energy drawn and returned on the run into the current call [kWh]
 
 
-class _Run:
-    """One simulation run (SimPy environment, resources, records)."""
+class Simulation(Stops):
+    """One simulated day: set up from a scenario and a seed, advanced with :meth:`run`, read with :meth:`result`.
 
-    def __init__(self, scenario: Scenario, plan: Plan, book: PassengerBook, rng: np.random.Generator,
-                 controller: Controller, faults: FaultBook) -> None:
+    Parameters
+    ----------
+    scenario : Scenario
+        Line, train, timetable, conditions, demand and rules.
+    seed : int
+        Seeds one ``numpy.random.SeedSequence``: child 0 draws the passengers, child 1 the operations,
+        child 2 the faults (so the same seed gives the same faults whatever the demand).
+    controller : Controller, optional
+        Decides departures at each stop (default: :class:`Regulation` from the scenario's options).
+    plan : Plan, optional
+        Precomputed :func:`make_plan` (for many seeds of one scenario).
+    passengers : Arrivals, optional
+        Use these passengers instead of drawing them from the scenario's demand.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, *, controller: Controller | None = None,
+                 plan: Plan | None = None, passengers: Arrivals | None = None) -> None:
+        demand_seq, ops_seq, fault_seq = np.random.SeedSequence(seed).spawn(3)
+        self.seed = seed
+        self.plan = plan = plan or make_plan(scenario)
+        if passengers is None and scenario.demand is not None:
+            passengers = arrivals(scenario.demand, np.random.default_rng(demand_seq))
+        if passengers is not None and tuple(passengers.codes) != scenario.line.codes:
+            raise ValueError("the demand's stations are not the line's")
+        self.has_passengers = passengers is not None
+        self.book = PassengerBook(passengers if passengers is not None else _nobody(scenario.line),
+                                  len(scenario.line.codes))
         self.s = scenario
-        self.plan = plan
-        self.book = book
-        self.rng = rng
-        self.controller = controller
+        self.controller = controller or Regulation(scenario.options)
         self.opt = scenario.options
         self.env = simpy.Environment()
         line = scenario.line
         self.index = {code: i for i, code in enumerate(line.codes)}
-        self.platforms = {}
+        self.platforms = {}  # terminus code -> its platform tracks (SimPy)
+        self.tracks = {}     # (station code, direction) -> Track
         for code in line.codes:
             term = line.terminal(code)
             if term is not None:  # a failed crossover takes a track out of use ahead of waiting trains
                 self.platforms[code] = simpy.PriorityResource(self.env, capacity=term.platform_tracks)
             else:
                 for d in ("up", "down"):
-                    self.platforms[(code, d)] = simpy.Resource(self.env, capacity=1)
+                    self.tracks[(code, d)] = Track()
         self.crossovers = {t.station: simpy.Resource(self.env, capacity=1) for t in line.terminals}
         self.holder: dict = {}  # request -> block, to name the train a follower waits for
         self.last_request: dict = {}
@@ -82,33 +109,61 @@ class _Run:
         self.dwell = DwellModel(doors=scenario.train.doors_per_side, seats=scenario.train.seats,
                                 busiest_door_factor=self.opt.busiest_door_factor, min_dwell_s=self.opt.min_dwell_s,
                                 passenger_factor=scenario.conditions.dwell_factor)
+        self.max_extension_s = line.operations.max_dwell_extension_s
         tt = scenario.timetable
         self.pull_out_to = {e.to_trip for e in tt.operations if e.event == "pull_out"}
         self.pull_in_from = {e.from_trip for e in tt.operations if e.event == "pull_in"}
         self.trip_no = {t.trip_id: i for i, t in enumerate(tt.trips)}
         self.planned_headway = plan.planned_headway
         self.serves = plan.serves
-        self.noise = Noise(self.opt, rng)
-        self.faults = faults
+        self.noise = Noise(self.opt, ops_seq)
+        self.faults = FaultBook(list(scenario.faults), scenario.conditions, line, fault_seq)
         self.fault_of: dict[str, str] = {}  # block -> fault behind its delay (for knock-on causes)
         self.closed: dict[frozenset, tuple[float, str]] = {}  # power-rail sections: until, fault label
         self.depot_closed: tuple[float, str] = (-math.inf, "")
         self.switch_failed: dict[int, tuple[float, str]] = {}  # terminus -> until, fault label
         self.cancelled: list[tuple[str, str, str]] = []
         self.reserves = max(scenario.conditions.trains_available(line.operations.fleet) - trains_needed(tt), 0)
-        for f in faults.timed("switch") + faults.timed("power_rail"):
+        for f in self.faults.timed("switch") + self.faults.timed("power_rail"):
             self.env.process(self._timed_fault(f))
+        self.trains = {block: self.env.process(self.train(block, trips)) for block, trips in tt.blocks().items()}
+
+    @property
+    def now(self) -> float:
+        """The simulated time [s of the service day]."""
+        return self.env.now
+
+    def run(self, until: float | None = None) -> "Simulation":
+        """Advance the day to ``until`` [s] (default: until every train has finished)."""
+        if until is None:
+            self.env.run()
+        elif until > self.env.now:
+            self.env.run(until=until)
+        return self
+
+    def result(self) -> SimulationResult:
+        """The day's records; the day must have been run to its end."""
+        stuck = sorted(block for block, process in self.trains.items() if process.is_alive)
+        if stuck:  # a train waiting for ever (a platform or crossover never freed) is a bug, not a result
+            raise SimulationError(f"trains {', '.join(stuck)} never finished their day: each waits for ever for a "
+                                  f"platform or crossover (a deadlock; their last calls are in the event log)")
+        self.faults.close()
+        return SimulationResult.collect(self.s, self.seed, self.events, self.book if self.has_passengers else None,
+                                        self.trips_run, faults=self.faults.log, cancelled=self.cancelled,
+                                        reserves_left=self.reserves)
 
     # -- helpers -----------------------------------------------------------------------------------
-    def _platform(self, code: int, direction: str):
-        return self.platforms.get(code) or self.platforms[(code, direction)]
-
     def _release(self, train: _Train) -> None:
-        if train.platform is not None:
-            res, req = train.platform
+        held = train.platform
+        if held is None:
+            return
+        if isinstance(held, tuple):  # a terminus: (resource, request)
+            res, req = held
             res.release(req)
             self.holder.pop(req, None)
-            train.platform = None
+        else:  # a station's track: its turn
+            held.release(self.env.now)
+        train.platform = None
 
     def _occupy(self, res, req, duration: float):
         yield self.env.timeout(duration)
@@ -195,11 +250,19 @@ class _Run:
             self.faults.record(failed, f"replaced by a reserve {self.opt.reserve_delay_s:.0f} s later")
             t.fault = failed.label(self.s.line)
             yield env.timeout(self.opt.reserve_delay_s)
-        res = self._platform(trip.origin, trip.direction)
-        req = res.request()
-        self.holder[req] = t.block
-        yield req
-        t.platform = (res, req)
+        if trip.origin in self.platforms:  # a terminus
+            res = self.platforms[trip.origin]
+            req = res.request()
+            self.holder[req] = t.block
+            yield req
+            t.platform = (res, req)
+        else:  # a line without termini: the station's track, in turn
+            turn = self.tracks[(trip.origin, trip.direction)].claim(t.block)
+            if turn.ahead is not None and turn.ahead.released_s is None:
+                if turn.ahead.waiters is None:
+                    turn.ahead.waiters = env.event()
+                yield turn.ahead.waiters
+            t.platform = turn
         t.at = trip.origin
         t.ready_s = env.now
         return True
@@ -237,213 +300,11 @@ class _Run:
             yield env.timeout(max(f.end_s - env.now, 0.0))
             res.release(req)
 
-    def _trip(self, t: _Train, trip: Trip):
-        """Run one trip; returns '' or, when the train failed and was withdrawn, the fault's label."""
-        env = self.env
-        n = len(trip.stops)
-        direction = trip.direction
-        t.load = self.book.new_load(self.trip_no[trip.trip_id], self.plan.capacity)
-        for i, code in enumerate(trip.stops):
-            causes: list[str] = []
-            failed = None
-            t.run_kwh = (0.0, 0.0)
-            if i > 0:
-                late = env.now - trip.departure_s[i - 1] > 10.0
-                r, *energy = self._leg(direction, trip.stops[i - 1], code, late, t.load.size)
-                t.run_kwh = tuple(energy)
-                failed = self.faults.train_failure(t.block, env.now, r)
-                wait, holder = yield from self._approach(t, trip, i, r, failed)
-                if failed is not None:
-                    t.fault = failed[0].label(self.s.line)
-                    causes.append(f"{t.fault} ({failed[0].duration_s:.0f} s)")
-                if wait > 0.5:
-                    behind = self.fault_of.get(holder, "")
-                    causes.append(f"following {holder} ({wait:.0f} s)" + (f" <- {behind}" if behind else ""))
-                    t.fault = behind or t.fault
-            arrival = env.now
-            t.at = code
-            idx = self.index[code]
-            alighted = self.book.alight(t.load, idx) if i > 0 else 0
-            if i == n - 1 or failed is not None:
-                # the end of the trip, or withdrawn: whoever is still on board waits here for a later train
-                alighted += self.book.detrain(t.load, idx, direction, arrival)
-                return (yield from self._end_trip(t, trip, i, arrival, alighted, causes, failed))
-            yield from self._call(t, trip, i, arrival, alighted, causes)
-        return ""
-
-    def _end_trip(self, t: _Train, trip: Trip, i: int, arrival: float, alighted: int, causes: list[str],
-                  failed: tuple[Fault, float] | None):
-        """The last call of a trip, or the call where a failed train is withdrawn (to the depot, freeing its
-        platform; a reserve may take over its later trips)."""
-        env = self.env
-        code = trip.stops[i]
-        last = i == len(trip.stops) - 1
-        if failed is not None:
-            yield env.timeout(self.opt.min_dwell_s)  # everyone off
-            self._release(t)
-            t.at = None
-            where = "reached the terminus" if last else f"detrained at {self.s.line.station(code).name_en}"
-            self.faults.record(failed[0], f"stopped {failed[0].duration_s:.0f} s, {where}, withdrawn to the depot")
-            if not last:
-                self.cancelled.append((trip.trip_id, t.block, f"withdrawn at {code} ({t.fault})"))
-        self.events.append((t.block, trip.trip_id, trip.direction, i, code, trip.arrival_s[i], trip.departure_s[i],
-                            arrival, env.now, 0, 0, alighted, 0, env.now - arrival, env.now, *t.run_kwh,
-                            "; ".join(causes)))
-        if last:
-            self.trips_run.add(trip.trip_id)
-        return t.fault if failed is not None else ""
-
-    def _call(self, t: _Train, trip: Trip, i: int, arrival: float, alighted: int, causes: list[str]):
-        """A call with passengers: doors open, boarding until they close, regulation, departure."""
-        env = self.env
-        code, direction = trip.stops[i], trip.direction
-        planned_arr, planned_dep = trip.arrival_s[i], trip.departure_s[i]
-        load = t.load
-        load.serves = self.serves.get((trip.trip_id, i))
-        platform = self.book.platforms[(self.index[code], direction)]
-        before = load.size  # on board once those for this station are off
-        platform.open_doors(load, arrival, priority=planned_dep)
-        closes = self._doors_close(platform, load, arrival, alighted, before)
-        if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
-            causes.append(f"long dwell: {load.size - before} on, {alighted} off ({closes - arrival:.0f} s)")
-        # a terminus: not before the turnback minimum; passengers board all through the layover
-        earliest = max(closes, t.ready_s) if i == 0 else closes
-        delay = self.noise.primary_delay()
-        if delay > 0:
-            causes.append(f"primary delay ({delay:.0f} s)")
-        door = self.faults.door(t.block, code, env.now)
-        if door is not None:
-            delay += door.duration_s
-            t.fault = door.label(self.s.line)
-            causes.append(f"{t.fault} ({door.duration_s:.0f} s)")
-            self.faults.record(door, f"dwell +{door.duration_s:.0f} s")
-        earliest += delay
-        ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
-                          now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
-                          previous_departure_s=self.last_departure.get((code, direction)),
-                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)), load=load.size)
-        departure = max(earliest, self.controller.departure_s(ctx))
-        closing = self.opt.door_closing_s
-        if departure - closing > env.now:  # doors open until the closing sequence begins
-            yield env.timeout(departure - closing - env.now)
-        if self.closed:  # power-rail icing ahead: wait here with the doors open, holding the platform
-            until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
-            if env.now < until:
-                causes.append(f"{label} ({until - env.now:.0f} s)")
-                t.fault = label
-                yield env.timeout(until - env.now)
-        doors_closed = env.now
-        denied = platform.close_doors(load, doors_closed)
-        yield env.timeout(closing)
-        if i == 0 and code in self.crossovers:
-            extra = yield from self._cross(t, code, self.plan.terminal_out.get(code, 30.0))
-            if extra:
-                causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
-                yield env.timeout(extra)
-        departure = env.now
-        self._release(t)
-        self.last_departure[(code, direction)] = departure
-        if departure - planned_dep <= 60.0:
-            t.fault = ""  # back on time: later delays are not this fault's
-        self.fault_of[t.block] = t.fault
-        self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival, departure,
-                            load.size, load.size - before, alighted, denied, departure - arrival, doors_closed,
-                            *t.run_kwh, "; ".join(causes)))
-
-    def _doors_close(self, platform, load, opened: float, alighted: int, before: int) -> float:
-        """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
-        platform while the doors are open included, up to the line's dwell-extension limit."""
-        noise = self.noise.dwell()
-        closing = self.opt.door_closing_s
-
-        def closes(boarding: int) -> float:
-            return opened + max(self.opt.min_dwell_s, self.dwell.dwell_s(boarding, alighted, before) * noise)
-
-        boarded = load.size - before
-        t = closes(boarded)
-        limit = t + self.s.line.operations.max_dwell_extension_s
-        while t < limit:
-            later = closes(boarded + platform.peek(load, opened, t - closing))
-            if later <= t:
-                break
-            t = min(later, limit)
-        return t
-
-    def _approach(self, t: _Train, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None = None):
-        """Run to stop i; ask for its platform a close-in time before arriving; return (wait, train waited for).
-
-        A train that fails on the way claims the platform ahead at once (nothing passes it under moving
-        block), stands for the fault's duration, then limps on.
-        """
-        env = self.env
-        code, direction = trip.stops[i], trip.direction
-        start = env.now
-        terminal = code in self.plan.terminal_in
-        lead = self.plan.terminal_in[code][0] if terminal else self.plan.close_in.get((code, direction), 30.0)
-        lead = min(lead, run_s)
-        seg = (direction, trip.stops[i - 1], code)
-        t_req = max(start + run_s - lead, self.last_request.get(seg, -math.inf))  # no overtaking
-        if failed is not None:
-            t_req = max(min(t_req, start + failed[1]), self.last_request.get(seg, -math.inf))
-            run_s += failed[0].duration_s
-        self.last_request[seg] = t_req
-        if t_req > env.now:
-            yield env.timeout(t_req - env.now)
-        res = self._platform(code, direction)
-        holder = next((self.holder.get(r) for r in res.users), "")
-        req = res.request()
-        self.holder[req] = t.block
-        yield req
-        granted = env.now
-        extra = 0.0
-        if terminal:
-            extra = yield from self._cross(t, code, self.plan.terminal_in[code][1])
-        arrival = max(start + run_s, env.now + lead) + extra
-        t.platform = (res, req)
-        if arrival > env.now:
-            yield env.timeout(arrival - env.now)
-        return max(granted - t_req, 0.0), holder
-
 
 def simulate(scenario: Scenario, seed: int, *, controller: Controller | None = None,
              plan: Plan | None = None, passengers: Arrivals | None = None) -> SimulationResult:
-    """Run one operating day.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        Line, train, timetable, conditions, demand and rules.
-    seed : int
-        Seeds one ``numpy.random.SeedSequence``: child 0 draws the passengers, child 1 the operations,
-        child 2 the faults (so the same seed gives the same faults whatever the demand).
-    controller : Controller, optional
-        Decides departures at each stop (default: :class:`Regulation` from the scenario's options).
-    plan : Plan, optional
-        Precomputed :func:`make_plan` (for many seeds of one scenario).
-    passengers : Arrivals, optional
-        Use these passengers instead of drawing them from the scenario's demand.
-    """
-    seq = np.random.SeedSequence(seed)
-    demand_seq, ops_seq, fault_seq = seq.spawn(3)
-    plan = plan or make_plan(scenario)
-    if passengers is None and scenario.demand is not None:
-        passengers = arrivals(scenario.demand, np.random.default_rng(demand_seq))
-    if passengers is not None and tuple(passengers.codes) != scenario.line.codes:
-        raise ValueError("the demand's stations are not the line's")
-    book = PassengerBook(passengers if passengers is not None else _nobody(scenario.line), len(scenario.line.codes))
-    faults = FaultBook(list(scenario.faults), scenario.conditions, scenario.line, np.random.default_rng(fault_seq))
-    run = _Run(scenario, plan, book, np.random.default_rng(ops_seq), controller or Regulation(scenario.options),
-               faults)
-    trains = {block: run.env.process(run.train(block, trips)) for block, trips in scenario.timetable.blocks().items()}
-    run.env.run()
-    stuck = sorted(block for block, process in trains.items() if process.is_alive)
-    if stuck:  # a train waiting for ever (a platform or crossover never freed) is a bug, not a result
-        raise SimulationError(f"trains {', '.join(stuck)} never finished their day: each waits for ever for a "
-                              f"platform or crossover (a deadlock; their last calls are in the event log)")
-    faults.close()
-    return SimulationResult.collect(scenario, seed, run.events, book if passengers is not None else None,
-                                    run.trips_run, faults=faults.log, cancelled=run.cancelled,
-                                    reserves_left=run.reserves)
+    """Run one operating day (the arguments are those of :class:`Simulation`)."""
+    return Simulation(scenario, seed, controller=controller, plan=plan, passengers=passengers).run().result()
 
 
 def _nobody(line) -> Arrivals:

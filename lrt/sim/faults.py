@@ -23,6 +23,7 @@ import numpy as np
 from ..conditions import Conditions
 from ..disruptions import Fault
 from ..network import Line
+from .noise import Stream
 
 __all__ = ["random_faults", "FaultBook", "SERVICE_HOURS"]
 
@@ -55,10 +56,20 @@ def random_faults(conditions: Conditions, line: Line, rng: np.random.Generator, 
 
 
 class FaultBook:
-    """Faults during one run: the scripted ones still to happen, random draws per event, and the log."""
+    """Faults during one run: the scripted ones still to happen, random draws per event, and the log.
 
-    def __init__(self, scripted: list[Fault], conditions: Conditions, line: Line, rng: np.random.Generator) -> None:
-        self.rng = rng
+    ``seed`` (the run's fault seed sequence) gives the day's timed faults, and one stream each for the
+    door-fault and train-failure draws at every call and run (drawn in blocks, :class:`~lrt.sim.noise.Stream`)
+    and for the details of the faults that happen.
+    """
+
+    def __init__(self, scripted: list[Fault], conditions: Conditions, line: Line,
+                 seed: np.random.SeedSequence) -> None:
+        timed_seq, door_seq, train_seq, detail_seq = seed.spawn(4)
+        rng = np.random.default_rng(timed_seq)
+        self.rng = np.random.default_rng(detail_seq)
+        self._door = Stream(np.random.default_rng(door_seq), lambda g, n: g.random(n))
+        self._train = Stream(np.random.default_rng(train_seq), lambda g, n: g.random(n))
         self.failures = conditions.failures
         self.line = line
         timed = random_faults(conditions, line, rng, first_id=len(scripted) + 1)
@@ -82,19 +93,19 @@ class FaultBook:
 
     def door(self, block: str, station: int, now: float) -> Fault | None:
         """A door fault at this call, scripted or drawn."""
-        f = self._scripted("door", block, now, station)
+        f = self._scripted("door", block, now, station) if self.pending["door"] else None
         p = self.failures.door
-        if f is None and p is not None and self.rng.random() < p.rate:
+        if f is None and p is not None and self._door() < p.rate:
             f = self._new("door", now, p.duration_s(self.rng), train=block, station=station)
         return f
 
     def train_failure(self, block: str, now: float, run_s: float) -> tuple[Fault, float] | None:
         """A failure during a run starting now: the fault and how far into the run it happens [s]."""
-        f = self._scripted("train", block, now + run_s)
+        f = self._scripted("train", block, now + run_s) if self.pending["train"] else None
         if f is not None:
             return f, min(max(f.start_s - now, 0.0), run_s)
         p = self.failures.train
-        if p is not None and self.rng.random() < p.rate * run_s / 3600.0:
+        if p is not None and self._train() < p.rate * run_s / 3600.0:
             at = float(self.rng.uniform(0, run_s))
             return self._new("train", now + at, p.duration_s(self.rng), train=block), at
         return None

@@ -1,0 +1,223 @@
+"""A train's trip, stop by stop: the run to each platform, the call there, the end of the trip.
+
+Part of :class:`lrt.sim.engine.Simulation` (a mixin, so that the engine reads by mechanism): the run to
+a platform under moving block (:meth:`_approach`), a call with passengers (:meth:`_call`: doors, dwell,
+regulation by the controller, departure) and the end of a trip (:meth:`_end_trip`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..disruptions import Fault
+from ..timetable.model import Trip
+from .controller import StopContext
+
+__all__ = ["Stops"]
+
+
+class Stops:
+    """The stop-by-stop part of a simulation run (mixed into :class:`lrt.sim.engine.Simulation`)."""
+
+    def _trip(self, t, trip: Trip):
+        """Run one trip; returns '' or, when the train failed and was withdrawn, the fault's label."""
+        env = self.env
+        stops = trip.stops
+        n = len(stops)
+        direction = trip.direction
+        t.load = self.book.new_load(self.trip_no[trip.trip_id], self.plan.capacity)
+        for i in range(n):
+            code = stops[i]
+            causes: list[str] = []
+            failed = None
+            t.run_kwh = (0.0, 0.0)
+            if i > 0:
+                late = env.now - trip.departure_s[i - 1] > 10.0
+                r, drawn, returned = self._leg(direction, stops[i - 1], code, late, t.load.size)
+                t.run_kwh = (drawn, returned)
+                failed = self.faults.train_failure(t.block, env.now, r)
+                wait, holder = yield from self._approach(t, trip, i, r, failed)
+                if failed is not None:
+                    t.fault = failed[0].label(self.s.line)
+                    causes.append(f"{t.fault} ({failed[0].duration_s:.0f} s)")
+                if wait > 0.5:
+                    behind = self.fault_of.get(holder, "")
+                    causes.append(f"following {holder} ({wait:.0f} s)" + (f" <- {behind}" if behind else ""))
+                    t.fault = behind or t.fault
+            arrival = env.now
+            t.at = code
+            idx = self.index[code]
+            alighted = self.book.alight(t.load, idx) if i > 0 else 0
+            if i == n - 1 or failed is not None:
+                # the end of the trip, or withdrawn: whoever is still on board waits here for a later train
+                alighted += self.book.detrain(t.load, idx, direction, arrival)
+                return (yield from self._end_trip(t, trip, i, arrival, alighted, causes, failed))
+            yield from self._call(t, trip, i, arrival, alighted, causes)
+        return ""
+
+    def _end_trip(self, t, trip: Trip, i: int, arrival: float, alighted: int, causes: list[str],
+                  failed: tuple[Fault, float] | None):
+        """The last call of a trip, or the call where a failed train is withdrawn (to the depot, freeing its
+        platform; a reserve may take over its later trips)."""
+        env = self.env
+        code = trip.stops[i]
+        last = i == len(trip.stops) - 1
+        if failed is not None:
+            yield env.timeout(self.opt.min_dwell_s)  # everyone off
+            self._release(t)
+            t.at = None
+            where = "reached the terminus" if last else f"detrained at {self.s.line.station(code).name_en}"
+            self.faults.record(failed[0], f"stopped {failed[0].duration_s:.0f} s, {where}, withdrawn to the depot")
+            if not last:
+                self.cancelled.append((trip.trip_id, t.block, f"withdrawn at {code} ({t.fault})"))
+        self.events.append((t.block, trip.trip_id, trip.direction, i, code, trip.arrival_s[i], trip.departure_s[i],
+                            arrival, env.now, 0, 0, alighted, 0, env.now - arrival, env.now, *t.run_kwh,
+                            "; ".join(causes)))
+        if last:
+            self.trips_run.add(trip.trip_id)
+        return t.fault if failed is not None else ""
+
+    def _call(self, t, trip: Trip, i: int, arrival: float, alighted: int, causes: list[str]):
+        """A call with passengers: doors open, boarding until they close, regulation, departure.
+
+        At an intermediate call the train has the station's track to itself (:mod:`lrt.sim.track`): nothing
+        else boards from the platform while it stands there, so boarding is brought up to the closing of the
+        doors at once; at a trip's first call (a terminus, where two trains may stand with their doors open)
+        boarding follows the clock.
+        """
+        env = self.env
+        code, direction = trip.stops[i], trip.direction
+        planned_arr, planned_dep = trip.arrival_s[i], trip.departure_s[i]
+        load = t.load
+        load.serves = self.serves.get((trip.trip_id, i)) if self.serves else None
+        platform = self.book.platforms[(self.index[code], direction)]
+        before = load.size  # on board once those for this station are off
+        platform.open_doors(load, arrival, priority=planned_dep)
+        closes = self._doors_close(platform, load, arrival, alighted, before)
+        if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
+            causes.append(f"long dwell: {load.size - before} on, {alighted} off ({closes - arrival:.0f} s)")
+        # a terminus: not before the turnback minimum; passengers board all through the layover
+        earliest = max(closes, t.ready_s) if i == 0 else closes
+        delay = self.noise.primary_delay()
+        if delay > 0:
+            causes.append(f"primary delay ({delay:.0f} s)")
+        door = self.faults.door(t.block, code, env.now)
+        if door is not None:
+            delay += door.duration_s
+            t.fault = door.label(self.s.line)
+            causes.append(f"{t.fault} ({door.duration_s:.0f} s)")
+            self.faults.record(door, f"dwell +{door.duration_s:.0f} s")
+        earliest += delay
+        ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
+                          now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
+                          previous_departure_s=self.last_departure.get((code, direction)),
+                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)), load=load.size)
+        departure = max(earliest, self.controller.departure_s(ctx))
+        if self.closed:  # power-rail icing ahead: wait here with the doors open, holding the platform
+            until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
+            if departure < until:
+                causes.append(f"{label} ({until - max(departure, env.now):.0f} s)")
+                t.fault = label
+                departure = until
+        closing = self.opt.door_closing_s
+        doors_closed = max(departure - closing, env.now)
+        if i == 0 or isinstance(t.platform, tuple):  # a trip's first call, a terminus: boarding follows the clock
+            if doors_closed > env.now:
+                yield env.timeout(doors_closed - env.now)
+            denied = platform.close_doors(load, doors_closed)
+            yield env.timeout(closing)
+            if code in self.crossovers:
+                extra = yield from self._cross(t, code, self.plan.terminal_out.get(code, 30.0))
+                if extra:
+                    causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
+                    yield env.timeout(extra)
+        else:
+            denied = platform.close_doors(load, doors_closed)
+            yield env.timeout(doors_closed + closing - env.now)
+        departure = env.now
+        self._release(t)
+        self.last_departure[(code, direction)] = departure
+        if departure - planned_dep <= 60.0:
+            t.fault = ""  # back on time: later delays are not this fault's
+        self.fault_of[t.block] = t.fault
+        self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival, departure,
+                            load.size, load.size - before, alighted, denied, departure - arrival, doors_closed,
+                            *t.run_kwh, "; ".join(causes)))
+
+    def _doors_close(self, platform, load, opened: float, alighted: int, before: int) -> float:
+        """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
+        platform while the doors are open included, up to the line's dwell-extension limit."""
+        noise = self.noise.dwell()
+        closing = self.opt.door_closing_s
+        min_dwell = self.opt.min_dwell_s
+        dwell = self.dwell.dwell_s
+
+        boarded = load.size - before
+        t = opened + max(min_dwell, dwell(boarded, alighted, before) * noise)
+        limit = t + self.max_extension_s
+        while t < limit:
+            later = opened + max(min_dwell, dwell(boarded + platform.peek(load, opened, t - closing), alighted,
+                                                  before) * noise)
+            if later <= t:
+                break
+            t = min(later, limit)
+        return t
+
+    def _approach(self, t, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None = None):
+        """Run to stop i under moving block; return (the wait for the train ahead [s], the train waited for).
+
+        Its turn on the platform begins when the train ahead has left it; it arrives no sooner than the
+        close-in time after that (TCQSM), nor sooner than its run allows.  A train that fails on the way
+        claims the platform ahead at once (nothing passes it under moving block), stands for the fault's
+        duration, then limps on.
+        """
+        env = self.env
+        code, direction = trip.stops[i], trip.direction
+        start = env.now
+        terminal = code in self.plan.terminal_in
+        lead = self.plan.terminal_in[code][0] if terminal else self.plan.close_in.get((code, direction), 30.0)
+        lead = min(lead, run_s)
+        t_req = start + run_s - lead
+        if failed is not None:
+            t_req = min(t_req, start + failed[1])
+            run_s += failed[0].duration_s
+        if terminal:
+            return (yield from self._approach_terminus(t, trip, i, start, run_s, lead, t_req))
+        turn = self.tracks[(code, direction)].claim(t.block)
+        ahead = turn.ahead
+        holder = ""
+        grant = t_req
+        if ahead is not None:
+            holder = ahead.block
+            if ahead.released_s is None:  # the train ahead is still on its way or at the platform
+                if ahead.waiters is None:
+                    ahead.waiters = env.event()
+                yield ahead.waiters
+            grant = max(t_req, ahead.released_s)
+        t.platform = turn
+        arrival = max(start + run_s, grant + lead)
+        if arrival > env.now:
+            yield env.timeout(arrival - env.now)
+        return max(grant - t_req, 0.0), holder
+
+    def _approach_terminus(self, t, trip: Trip, i: int, start: float, run_s: float, lead: float, t_req: float):
+        """The run into a terminus: a platform track of the terminus and the crossover before it."""
+        env = self.env
+        code, direction = trip.stops[i], trip.direction
+        seg = (direction, trip.stops[i - 1], code)
+        t_req = max(t_req, self.last_request.get(seg, -math.inf))  # no overtaking on the way in
+        self.last_request[seg] = t_req
+        if t_req > env.now:
+            yield env.timeout(t_req - env.now)
+        res = self.platforms[code]
+        holder = next((self.holder.get(r) for r in res.users), "")
+        req = res.request()
+        self.holder[req] = t.block
+        yield req
+        granted = env.now
+        extra = yield from self._cross(t, code, self.plan.terminal_in[code][1])
+        arrival = max(start + run_s, env.now + lead) + extra
+        t.platform = (res, req)
+        if arrival > env.now:
+            yield env.timeout(arrival - env.now)
+        return max(granted - t_req, 0.0), holder
