@@ -292,3 +292,30 @@ def test_the_simulation_and_lrt_headway_use_one_close_in_time(weekday):
         code = scenario.line.station(loc.location).code
         assert plan.terminal_in[code] == (loc.detail["arrival_s"], loc.detail["arrival_cross_s"])
         assert plan.terminal_out[code] == loc.detail["departure_clear_s"]
+
+
+def test_a_decision_changes_no_draw_of_the_calls_it_does_not_touch(weekday):
+    # every call has its own run-time, dwell, delay and fault draws (common random numbers): holding one
+    # up train for two minutes leaves every down trip that ends before that train turns back identical
+    from lrt.sim import Regulation
+
+    scenario, plan = weekday
+
+    class HoldOne(Regulation):
+        def departure_s(self, ctx):
+            t = super().departure_s(ctx)
+            return t + 120.0 if (ctx.trip_id, ctx.index) == ("U050", 5) else t
+
+    plain = simulate(scenario, 4, plan=plan)
+    held = simulate(scenario, 4, plan=plan, controller=HoldOne(scenario.options))
+    e, h = plain.events, held.events
+    row = np.flatnonzero((h["trip_id"] == "U050") & (h["stop_sequence"] == 5))[0]
+    assert h["departure_s"][row] >= e["departure_s"][row] + 119.0  # the hold took effect
+    u050_end = h["arrival_s"][(h["trip_id"] == "U050")].max()
+    down = [t for t in set(e["trip_id"]) if t.startswith("D")]
+    untouched = [t for t in down if e["arrival_s"][e["trip_id"] == t].max() < u050_end - 600]
+    assert len(untouched) > 40
+    for trip in untouched:
+        a, b = e["trip_id"] == trip, h["trip_id"] == trip
+        assert np.array_equal(e["departure_s"][a], h["departure_s"][b]), trip
+        assert np.array_equal(e["load_departure"][a], h["load_departure"][b]), trip

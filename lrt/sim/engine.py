@@ -116,8 +116,9 @@ class Simulation(Stops):
         self.trip_no = {t.trip_id: i for i, t in enumerate(tt.trips)}
         self.planned_headway = plan.planned_headway
         self.serves = plan.serves
-        self.noise = Noise(self.opt, ops_seq)
-        self.faults = FaultBook(list(scenario.faults), scenario.conditions, line, fault_seq)
+        shape = (len(tt.trips), max((len(t.stops) for t in tt.trips), default=0))
+        self.noise = Noise(self.opt, ops_seq, shape)
+        self.faults = FaultBook(list(scenario.faults), scenario.conditions, line, fault_seq, shape)
         self.fault_of: dict[str, str] = {}  # block -> fault behind its delay (for knock-on causes)
         self.closed: dict[frozenset, tuple[float, str]] = {}  # power-rail sections: until, fault label
         self.depot_closed: tuple[float, str] = (-math.inf, "")
@@ -169,7 +170,7 @@ class Simulation(Stops):
         yield self.env.timeout(duration)
         res.release(req)
 
-    def _leg(self, direction: str, a: int, b: int, late: bool, load: int) -> tuple[float, float, float]:
+    def _leg(self, direction: str, a: int, b: int, late: bool, load: int, call: tuple[int, int]) -> tuple[float, float, float]:
         """A segment's run: time scheduled (flat out when late) at the train's load, with noise [s]; and its
         traction energy drawn and returned at the substations [kWh]."""
         leg = self.plan.legs.get((direction, a, b))
@@ -180,7 +181,7 @@ class Simulation(Stops):
         share = min(load / p.full_load, 1.5) if p.full_load else 0.0
         fast = late and self.opt.recovery
         (t0, t1), ((d0, d1), (r0, r1)) = (leg.fast_s, leg.fast_kwh) if fast else (leg.run_s, leg.run_kwh)
-        return (t0 + (t1 - t0) * share) * self.noise.run(), d0 + (d1 - d0) * share, r0 + (r1 - r0) * share
+        return (t0 + (t1 - t0) * share) * self.noise.run(*call), d0 + (d1 - d0) * share, r0 + (r1 - r0) * share
 
     # -- the train process -------------------------------------------------------------------------
     def train(self, block: str, trips: list[Trip]):

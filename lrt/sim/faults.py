@@ -23,7 +23,7 @@ import numpy as np
 from ..conditions import Conditions
 from ..disruptions import Fault
 from ..network import Line
-from .noise import Stream
+from .noise import Keyed
 
 __all__ = ["random_faults", "FaultBook", "SERVICE_HOURS"]
 
@@ -59,17 +59,18 @@ class FaultBook:
     """Faults during one run: the scripted ones still to happen, random draws per event, and the log.
 
     ``seed`` (the run's fault seed sequence) gives the day's timed faults, and one stream each for the
-    door-fault and train-failure draws at every call and run (drawn in blocks, :class:`~lrt.sim.noise.Stream`)
+    door-fault and train-failure draws, one per call of the timetable (:class:`~lrt.sim.noise.Keyed`),
     and for the details of the faults that happen.
     """
 
     def __init__(self, scripted: list[Fault], conditions: Conditions, line: Line,
-                 seed: np.random.SeedSequence) -> None:
+                 seed: np.random.SeedSequence, shape: tuple[int, int] = (0, 0)) -> None:
         timed_seq, door_seq, train_seq, detail_seq = seed.spawn(4)
         rng = np.random.default_rng(timed_seq)
         self.rng = np.random.default_rng(detail_seq)
-        self._door = Stream(np.random.default_rng(door_seq), lambda g, n: g.random(n))
-        self._train = Stream(np.random.default_rng(train_seq), lambda g, n: g.random(n))
+        # one draw per (trip, stop) of the timetable, as the noise (lrt.sim.noise): common random numbers
+        self._door = Keyed(door_seq, shape, lambda g, n: g.random(n))
+        self._train = Keyed(train_seq, shape, lambda g, n: g.random(n))
         self.failures = conditions.failures
         self.line = line
         timed = random_faults(conditions, line, rng, first_id=len(scripted) + 1)
@@ -91,21 +92,23 @@ class FaultBook:
                 return f
         return None
 
-    def door(self, block: str, station: int, now: float) -> Fault | None:
-        """A door fault at this call, scripted or drawn."""
+    def door(self, block: str, station: int, now: float, call: tuple[int, int] = (-1, 0)) -> Fault | None:
+        """A door fault at this call (trip number, stop index), scripted or drawn."""
         f = self._scripted("door", block, now, station) if self.pending["door"] else None
         p = self.failures.door
-        if f is None and p is not None and self._door() < p.rate:
+        if f is None and p is not None and self._door(*call) < p.rate:
             f = self._new("door", now, p.duration_s(self.rng), train=block, station=station)
         return f
 
-    def train_failure(self, block: str, now: float, run_s: float) -> tuple[Fault, float] | None:
-        """A failure during a run starting now: the fault and how far into the run it happens [s]."""
+    def train_failure(self, block: str, now: float, run_s: float,
+                      call: tuple[int, int] = (-1, 0)) -> tuple[Fault, float] | None:
+        """A failure during a run starting now into call (trip number, stop index): the fault and how far into
+        the run it happens [s]."""
         f = self._scripted("train", block, now + run_s) if self.pending["train"] else None
         if f is not None:
             return f, min(max(f.start_s - now, 0.0), run_s)
         p = self.failures.train
-        if p is not None and self._train() < p.rate * run_s / 3600.0:
+        if p is not None and self._train(*call) < p.rate * run_s / 3600.0:
             at = float(self.rng.uniform(0, run_s))
             return self._new("train", now + at, p.duration_s(self.rng), train=block), at
         return None

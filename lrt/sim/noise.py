@@ -1,8 +1,12 @@
 """Run-time and dwell noise and primary delays of one run (engineering reference, section 7).
 
-Each kind of disturbance draws from its own stream (a child of the run's operations seed), in blocks of
-numbers drawn at once: a stream gives the same sequence whatever the block size, so the same seed gives
-the same day, and drawing in vectors costs far less than one number at a time.
+Every call of the timetable has its own draws: the noise of trip k at stop i is the (k, i) element of
+arrays drawn once when the run starts, each kind from its own stream (a child of the run's operations
+seed).  So a train's disturbances do not depend on what other trains did before it: two runs of the same
+seed that differ by a decision (a held train, a skipped stop) share the disturbances of every call the
+decision did not touch (common random numbers), which is what lets a sweep or an exercise measure the
+effect of a change rather than luck.  Calls beyond the timetable (a spare train inserted during the day)
+draw from their own streams, one number at a time.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import numpy as np
 
 from .scenario import SimOptions
 
-__all__ = ["Noise", "Stream"]
+__all__ = ["Noise", "Stream", "Keyed"]
 
 _BLOCK = 1024
 
@@ -38,40 +42,58 @@ class Stream:
         return value
 
 
+class Keyed:
+    """One draw per (trip, stop) of the timetable, and a stream for the calls beyond it."""
+
+    __slots__ = ("table", "extra")
+
+    def __init__(self, seed: np.random.SeedSequence, shape: tuple[int, int], draw) -> None:
+        table_seq, extra_seq = seed.spawn(2)
+        self.table = draw(np.random.default_rng(table_seq), shape).tolist()
+        self.extra = Stream(np.random.default_rng(extra_seq), draw)
+
+    def __call__(self, trip: int, stop: int) -> float:
+        if 0 <= trip < len(self.table):
+            row = self.table[trip]
+            if stop < len(row):
+                return row[stop]
+        return self.extra()
+
+
 class Noise:
     """The random disturbances of a run (none when ``options.variability`` is off).
 
-    ``seed`` is the run's operations seed sequence; it is split into one stream per kind.
+    ``seed`` is the run's operations seed sequence; ``shape`` is (trips in the timetable, most stops a trip).
     """
 
     __slots__ = ("opt", "_run", "_dwell", "_delay_share", "_delay_size", "_on")
 
-    def __init__(self, options: SimOptions, seed: np.random.SeedSequence) -> None:
+    def __init__(self, options: SimOptions, seed: np.random.SeedSequence, shape: tuple[int, int]) -> None:
         self.opt = options
-        run, dwell, share, size = (np.random.default_rng(s) for s in seed.spawn(4))
+        run, dwell, share, size = seed.spawn(4)
         cv = options.dwell_cv
         sigma = math.sqrt(math.log(1 + cv * cv))
-        self._run = Stream(run, lambda rng, n: rng.normal(1.0, options.run_time_cv, n))
-        self._dwell = Stream(dwell, lambda rng, n: rng.lognormal(-sigma * sigma / 2, sigma, n))
-        self._delay_share = Stream(share, lambda rng, n: rng.random(n))
-        self._delay_size = Stream(size, lambda rng, n: rng.exponential(options.primary_delay_mean_s, n))
         self._on = options.variability
+        self._run = Keyed(run, shape, lambda rng, n: rng.normal(1.0, options.run_time_cv, n))
+        self._dwell = Keyed(dwell, shape, lambda rng, n: rng.lognormal(-sigma * sigma / 2, sigma, n))
+        self._delay_share = Keyed(share, shape, lambda rng, n: rng.random(n))
+        self._delay_size = Keyed(size, shape, lambda rng, n: rng.exponential(options.primary_delay_mean_s, n))
 
-    def run(self) -> float:
-        """Factor on a segment's run time: normal with mean 1 and CV ``run_time_cv``, at least 0.5 [1]."""
+    def run(self, trip: int, stop: int) -> float:
+        """Factor on the run into a stop: normal with mean 1 and CV ``run_time_cv``, at least 0.5 [1]."""
         if not self._on or self.opt.run_time_cv == 0:
             return 1.0
-        return max(self._run(), 0.5)
+        return max(self._run(trip, stop), 0.5)
 
-    def dwell(self) -> float:
+    def dwell(self, trip: int, stop: int) -> float:
         """Factor on a dwell: lognormal with mean 1 and CV ``dwell_cv`` [1]."""
         if not self._on or self.opt.dwell_cv == 0:
             return 1.0
-        return self._dwell()
+        return self._dwell(trip, stop)
 
-    def primary_delay(self) -> float:
+    def primary_delay(self, trip: int, stop: int) -> float:
         """A primary delay on ``primary_delay_share`` of departures, exponential with the mean given [s]."""
         o = self.opt
-        if not self._on or o.primary_delay_share == 0 or self._delay_share() >= o.primary_delay_share:
+        if not self._on or o.primary_delay_share == 0 or self._delay_share(trip, stop) >= o.primary_delay_share:
             return 0.0
-        return self._delay_size()
+        return self._delay_size(trip, stop)

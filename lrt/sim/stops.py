@@ -25,7 +25,8 @@ class Stops:
         stops = trip.stops
         n = len(stops)
         direction = trip.direction
-        t.load = self.book.new_load(self.trip_no[trip.trip_id], self.plan.capacity)
+        number = self.trip_no.get(trip.trip_id, -1)
+        t.load = self.book.new_load(number, self.plan.capacity)
         for i in range(n):
             code = stops[i]
             causes: list[str] = []
@@ -33,9 +34,9 @@ class Stops:
             t.run_kwh = (0.0, 0.0)
             if i > 0:
                 late = env.now - trip.departure_s[i - 1] > 10.0
-                r, drawn, returned = self._leg(direction, stops[i - 1], code, late, t.load.size)
+                r, drawn, returned = self._leg(direction, stops[i - 1], code, late, t.load.size, (number, i))
                 t.run_kwh = (drawn, returned)
-                failed = self.faults.train_failure(t.block, env.now, r)
+                failed = self.faults.train_failure(t.block, env.now, r, (number, i))
                 wait, holder = yield from self._approach(t, trip, i, r, failed)
                 if failed is not None:
                     t.fault = failed[0].label(self.s.line)
@@ -93,15 +94,15 @@ class Stops:
         platform = self.book.platforms[(self.index[code], direction)]
         before = load.size  # on board once those for this station are off
         platform.open_doors(load, arrival, priority=planned_dep)
-        closes = self._doors_close(platform, load, arrival, alighted, before)
+        closes = self._doors_close(platform, load, arrival, alighted, before, (load.trip, i))
         if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
             causes.append(f"long dwell: {load.size - before} on, {alighted} off ({closes - arrival:.0f} s)")
         # a terminus: not before the turnback minimum; passengers board all through the layover
         earliest = max(closes, t.ready_s) if i == 0 else closes
-        delay = self.noise.primary_delay()
+        delay = self.noise.primary_delay(load.trip, i)
         if delay > 0:
             causes.append(f"primary delay ({delay:.0f} s)")
-        door = self.faults.door(t.block, code, env.now)
+        door = self.faults.door(t.block, code, env.now, (load.trip, i))
         if door is not None:
             delay += door.duration_s
             t.fault = door.label(self.s.line)
@@ -144,10 +145,10 @@ class Stops:
                             load.size, load.size - before, alighted, denied, departure - arrival, doors_closed,
                             *t.run_kwh, "; ".join(causes)))
 
-    def _doors_close(self, platform, load, opened: float, alighted: int, before: int) -> float:
+    def _doors_close(self, platform, load, opened: float, alighted: int, before: int, call: tuple[int, int]) -> float:
         """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
         platform while the doors are open included, up to the line's dwell-extension limit."""
-        noise = self.noise.dwell()
+        noise = self.noise.dwell(*call)
         closing = self.opt.door_closing_s
         min_dwell = self.opt.min_dwell_s
         dwell = self.dwell.dwell_s
