@@ -89,6 +89,21 @@ class Terminal:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Crossover:
+    """A crossover between the two tracks at an intermediate station, where a train can be turned back short.
+
+    ``turnback_s`` [s]: from the train's stop on one track to its stop on the other: the move over the
+    crossover, the change of ends and the route setting.
+    """
+
+    station: int
+    chainage_m: float
+    kind: str
+    turnback_s: float
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Depot:
     """The depot and its connection to the main line."""
 
@@ -160,6 +175,7 @@ class Line:
     gradients: tuple[Gradient, ...] = ()
     curves: tuple[Curve, ...] = ()
     terminals: tuple[Terminal, ...] = ()
+    crossovers: tuple[Crossover, ...] = ()
     depot: Depot | None = None
     operations: Operations
     power: PowerSupply = field(default_factory=PowerSupply)
@@ -198,6 +214,10 @@ class Line:
 
     def terminal(self, code: int) -> Terminal | None:
         return next((t for t in self.terminals if t.station == code), None)
+
+    def crossover(self, code: int) -> Crossover | None:
+        """The crossover at an intermediate station, if there is one."""
+        return next((c for c in self.crossovers if c.station == code), None)
 
     def elevation(self, chainage_m: np.ndarray) -> np.ndarray:
         """Height relative to the start of the line [m] from the gradient table (0 where none)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..network import (
     DIRECTIONS,
+    Crossover,
     Curve,
     Depot,
     Gradient,
@@ -42,6 +43,8 @@ def read_line(folder: Path) -> Line:
     curves = _curves(folder / files.string("curves"), length)
     codes = {s.code for s in stations}
     terminals = tuple(_terminal(t, codes, length) for t in doc.tables("terminals"))
+    crossovers = tuple(_crossover(c, stations, {t.station for t in terminals}) for c in doc.tables("crossovers")) \
+        if doc.has("crossovers") else ()
     ends = {stations[0].code, stations[-1].code}
     for t, tdoc in zip(terminals, doc.tables("terminals")):
         if t.station not in ends:
@@ -73,6 +76,7 @@ def read_line(folder: Path) -> Line:
         gradients=gradients,
         curves=curves,
         terminals=terminals,
+        crossovers=crossovers,
         depot=depot,
         operations=operations,
         power=_power(doc.table("power")) if doc.has("power") else PowerSupply(),
@@ -197,6 +201,23 @@ def _terminal(t: Doc, codes: set[int], length: float) -> Terminal:
                     crossover_speed_ms=t.quantity("crossover_speed", "speed", positive=True),
                     switch_throw_s=t.quantity("switch_throw", "time", minimum=0),
                     note=t.note("crossover_chainage"))
+
+
+def _crossover(c: Doc, stations, termini: set[int]) -> Crossover:
+    """An intermediate crossover: at a station that is not a terminus, within 400 m of its centre."""
+    by_code = {s.code: s for s in stations}
+    station = c.integer("station")
+    if station not in by_code or station in termini:
+        raise c.error("station", str(station), "an intermediate station code (the termini have their own crossovers)")
+    chainage = c.quantity("chainage", "length", minimum=0)
+    if abs(chainage - by_code[station].chainage_m) > 400:
+        raise c.error("chainage", f"{chainage:g} m", f"a chainage within 400 m of station {station} "
+                                                      f"({by_code[station].chainage_m:g} m)")
+    kind = c.string("kind")
+    if kind not in ("scissors", "single"):
+        raise c.error("kind", repr(kind), "scissors or single")
+    return Crossover(station=station, chainage_m=chainage, kind=kind,
+                     turnback_s=c.quantity("turnback", "time", positive=True), note=c.note("chainage"))
 
 
 def _depot(d: Doc, codes: set[int], length: float) -> Depot:

@@ -25,12 +25,12 @@ from ..demand import Arrivals, arrivals
 from ..disruptions import Fault
 from ..errors import SimulationError
 from ..timetable.model import Trip
-from .controller import Controller, Regulation
+from .controller import Controller, OpsEvent, Regulation
 from .dwell import DwellModel
 from .faults import FaultBook
 from .noise import Noise
 from .passengers import PassengerBook
-from .plan import Plan, make_plan
+from .plan import Plan, make_leg, make_plan, plan_key
 from .records import SimulationResult
 from .scenario import Scenario
 from .service import trains_needed
@@ -43,11 +43,17 @@ __all__ = ["simulate", "Simulation"]
 class _Train:
     """Mutable state of one train during a run."""
 
-    __slots__ = ("block", "load", "platform", "ready_s", "at", "fault", "run_kwh")
+    __slots__ = ("block", "load", "platform", "ready_s", "at", "fault", "run_kwh", "skip", "serves", "trip", "wake",
+                 "next_code")
 
     def __init__(self, block: str) -> None:
         self.block = block
         self.load = None  # passengers on board (lrt.sim.passengers.Load) on the current trip
+        self.skip = frozenset()  # stations of the current trip it runs through (the controller's orders)
+        self.serves = None  # the destinations it takes then
+        self.trip = None  # the current trip
+        self.wake = None  # an event that a held train waits on, to hear a changed decision
+        self.next_code = None  # the station it runs to
         self.platform = None  # (resource, request) held
         self.ready_s = 0.0
         self.at = None  # station code where the train stands
@@ -78,6 +84,9 @@ class Simulation(Stops):
         demand_seq, ops_seq, fault_seq = np.random.SeedSequence(seed).spawn(3)
         self.seed = seed
         self.plan = plan = plan or make_plan(scenario)
+        if plan.made_for != plan_key(scenario):
+            raise SimulationError("the plan was made for another timetable, conditions or train: make_plan(scenario) "
+                                  "for this one")
         if passengers is None and scenario.demand is not None:
             passengers = arrivals(scenario.demand, np.random.default_rng(demand_seq))
         if passengers is not None and tuple(passengers.codes) != scenario.line.codes:
@@ -87,6 +96,11 @@ class Simulation(Stops):
                                   len(scenario.line.codes))
         self.s = scenario
         self.controller = controller or Regulation(scenario.options)
+        kind = type(self.controller)
+        # hooks a controller does not override cost nothing at every call
+        self._orders = kind.orders is not Controller.orders
+        self._limits = kind.leg_limit_ms is not Controller.leg_limit_ms
+        self._notifies = kind.notify is not Controller.notify
         self.opt = scenario.options
         self.env = simpy.Environment()
         line = scenario.line
@@ -127,7 +141,14 @@ class Simulation(Stops):
         self.reserves = max(scenario.conditions.trains_available(line.operations.fleet) - trains_needed(tt), 0)
         for f in self.faults.timed("switch") + self.faults.timed("power_rail"):
             self.env.process(self._timed_fault(f))
+        if self._notifies:
+            self.faults.on_record = self._fault_recorded
+        self.extra_legs: dict = {}   # legs the plan has not: runs through stations, runs under a speed limit
+        self.extra_trips: list[Trip] = []  # trips of spare trains started during the day
+        self.states: dict[str, _Train] = {}  # block -> its train now
+        self._pause = None
         self.trains = {block: self.env.process(self.train(block, trips)) for block, trips in tt.blocks().items()}
+        self.controller.bind(self)
 
     @property
     def now(self) -> float:
@@ -135,12 +156,77 @@ class Simulation(Stops):
         return self.env.now
 
     def run(self, until: float | None = None) -> "Simulation":
-        """Advance the day to ``until`` [s] (default: until every train has finished)."""
-        if until is None:
-            self.env.run()
-        elif until > self.env.now:
-            self.env.run(until=until)
+        """Advance the day to ``until`` [s] (default: until every train has finished), or until
+        :meth:`pause` is called (by the controller, on an event)."""
+        env = self.env
+        if not self._notifies and until is None:
+            env.run()
+            return self
+        self._pause = env.event()
+        limit = math.inf if until is None else until
+        while not self._pause.triggered and env.peek() <= limit and env.peek() < math.inf:
+            env.step()
+        if until is not None and not self._pause.triggered and env.now < until:
+            env.run(until=until)  # nothing happens before it: the clock moves on
         return self
+
+    def pause(self) -> None:
+        """Stop :meth:`run` once the event being processed is done (a decision point)."""
+        if self._pause is not None and not self._pause.triggered:
+            self._pause.succeed()
+
+    @property
+    def finished(self) -> bool:
+        """Every train has ended its day."""
+        return not any(p.is_alive for p in self.trains.values())
+
+    def reconsider(self) -> None:
+        """Wake every train held at a platform, to ask the controller again (a decision has changed)."""
+        for t in list(self.states.values()):
+            if t.wake is not None and not t.wake.triggered:
+                t.wake.succeed()
+
+    def start_train(self, block: str, trips: list[Trip]) -> None:
+        """Put a further train into service (a spare from the depot) to run ``trips`` (new trip ids), from a
+        minute before the first one's departure at its origin."""
+        if block in self.trains:
+            raise ValueError(f"train {block} is already in service")
+        for trip in trips:
+            if trip.trip_id in self.trip_no:
+                raise ValueError(f"trip {trip.trip_id} is already in the day")
+            self.trip_no[trip.trip_id] = len(self.s.timetable.trips) + len(self.extra_trips)
+            self.extra_trips.append(trip)
+        self.trains[block] = self.env.process(self.train(block, list(trips)))
+
+    def state(self) -> dict:
+        """The line now: every train (where, its trip, its delay, its load), the passengers waiting on every
+        platform, the faults in force."""
+        now = self.env.now
+        trains = []
+        for block, t in sorted(self.states.items()):
+            if not self.trains[block].is_alive:
+                continue
+            trip = t.trip
+            delay = None
+            if trip is not None and t.at in trip.stops:
+                delay = now - trip.departure_s[trip.stops.index(t.at)] if t.at is not None else None
+            trains.append({"train": block, "trip": trip.trip_id if trip is not None else "",
+                           "direction": trip.direction if trip is not None else "",
+                           "at": t.at, "running_to": None if t.at is not None else t.next_code,
+                           "load": t.load.size if t.load is not None else 0,
+                           "delay_s": max(delay, 0.0) if delay is not None else None, "held": t.wake is not None})
+        crowd = {(code, d): self.book.platforms[(i, d)].waiting(now) for code, i in self.index.items()
+                 for d in ("up", "down")}
+        faults = [f for f in self.faults.log if f["start_s"] <= now < f["start_s"] + f["duration_s"]]
+        return {"time_s": now, "trains": trains, "waiting": crowd, "faults": faults, "reserves": self.reserves}
+
+    def _notify(self, kind: str, train: str, station: int, direction: str, value: float, text: str = "") -> None:
+        self.controller.notify(OpsEvent(kind=kind, time_s=self.env.now, train=train, station=station,
+                                        direction=direction, value=value, text=text))
+
+    def _fault_recorded(self, row: dict) -> None:
+        self._notify("fault", row["train"], row["station"] or 0, "", row["duration_s"],
+                     f"{row['description']}: {row['response']}")
 
     def result(self) -> SimulationResult:
         """The day's records; the day must have been run to its end."""
@@ -151,7 +237,7 @@ class Simulation(Stops):
         self.faults.close()
         return SimulationResult.collect(self.s, self.seed, self.events, self.book if self.has_passengers else None,
                                         self.trips_run, faults=self.faults.log, cancelled=self.cancelled,
-                                        reserves_left=self.reserves)
+                                        reserves_left=self.reserves, extra_trips=self.extra_trips)
 
     # -- helpers -----------------------------------------------------------------------------------
     def _release(self, train: _Train) -> None:
@@ -170,13 +256,18 @@ class Simulation(Stops):
         yield self.env.timeout(duration)
         res.release(req)
 
-    def _leg(self, direction: str, a: int, b: int, late: bool, load: int, call: tuple[int, int]) -> tuple[float, float, float]:
+    def _leg(self, direction: str, a: int, b: int, late: bool, load: int,
+             call: tuple[int, int]) -> tuple[float, float, float]:
         """A segment's run: time scheduled (flat out when late) at the train's load, with noise [s]; and its
-        traction energy drawn and returned at the substations [kWh]."""
-        leg = self.plan.legs.get((direction, a, b))
+        traction energy drawn and returned at the substations [kWh].  Under a speed limit from the controller,
+        or between stations that are not neighbours in the plan, the run is worked out now (and kept)."""
+        limit = self.controller.leg_limit_ms(direction, a, b, self.env.now) if self._limits else None
+        leg = self.plan.legs.get((direction, a, b)) if limit is None else None
         if leg is None:
-            raise SimulationError(f"no running time from {a} to {b} ({direction}): the plan was made for "
-                                  f"another timetable")
+            key = (direction, a, b, limit)
+            if key not in self.extra_legs:
+                self.extra_legs[key] = make_leg(self.s, direction, a, b, limit)
+            leg = self.extra_legs[key]
         p = self.plan
         share = min(load / p.full_load, 1.5) if p.full_load else 0.0
         fast = late and self.opt.recovery
@@ -187,21 +278,37 @@ class Simulation(Stops):
     def train(self, block: str, trips: list[Trip]):
         env = self.env
         t = _Train(block)
+        self.states[block] = t
         k = 0
+        start = 0  # a train turned back short joins its next trip part-way
         while k < len(trips):
             trip = trips[k]
-            if k == 0 or trip.trip_id in self.pull_out_to or t.at != trip.origin:
+            if start == 0 and (k == 0 or trip.trip_id in self.pull_out_to or t.at != trip.origin):
                 ok = yield from self._pull_out(t, trip)
                 if not ok:
                     k = self._cancel(trips, k, self._next_pull_out(trips, k), "pull-out failed, no reserve")
                     continue
-            withdrawn = yield from self._trip(t, trip)
-            if withdrawn:
+            outcome = yield from self._trip(t, trip, start)
+            start = 0
+            if isinstance(outcome, tuple):  # the controller ended the trip early
+                kind, where = outcome
+                nxt = trips[k + 1] if k + 1 < len(trips) else None
+                if kind == "turned" and nxt is not None and nxt.direction != trip.direction and where in nxt.stops:
+                    k, start = k + 1, nxt.stops.index(where)
+                    self.cancelled.append((nxt.trip_id, block, f"joined at {where} after a short turn: the calls "
+                                                               f"before it not made"))
+                    continue
+                self._release(t)
+                t.at = None
+                k = self._cancel(trips, k + 1, len(trips), f"train {kind} by control at {where}")
+                continue
+            if outcome:  # failed and withdrawn
                 t = _Train(block)  # a reserve, if any, takes over from the depot's terminus
+                self.states[block] = t
                 resume = self._next_from_depot(trips, k) if self.reserves > 0 else len(trips)
                 if resume < len(trips):
                     self.reserves -= 1
-                k = self._cancel(trips, k + 1, resume, f"train withdrawn ({withdrawn})")
+                k = self._cancel(trips, k + 1, resume, f"train withdrawn ({outcome})")
                 continue
             k += 1
             nxt = trips[k] if k < len(trips) else None

@@ -78,6 +78,7 @@ class FaultBook:
         self.pending = {kind: [f for f in self.faults if f.kind == kind] for kind in ("door", "train", "pull_out")}
         self.next_id = len(self.faults) + 1
         self.log: list[dict] = []
+        self.on_record = None  # called with each row of the log as it is written (for a controller to hear)
 
     def _new(self, kind: str, t: float, duration: float, **where) -> Fault:
         f = Fault(fault_id=f"F{self.next_id:02d}", kind=kind, start_s=t, duration_s=duration, source="random", **where)
@@ -132,8 +133,11 @@ class FaultBook:
         return [f for f in self.faults if f.kind == kind]
 
     def record(self, fault: Fault, response: str) -> None:
-        self.log.append({"fault_id": fault.fault_id, "kind": fault.kind, "source": fault.source,
-                         "start_s": round(fault.start_s, 1), "duration_s": round(fault.duration_s, 1),
-                         "train": fault.train, "station": fault.station if fault.station is not None else "",
-                         "section": "-".join(map(str, fault.section)) if fault.section else "",
-                         "description": fault.label(self.line), "response": response})
+        row = {"fault_id": fault.fault_id, "kind": fault.kind, "source": fault.source,
+               "start_s": round(fault.start_s, 1), "duration_s": round(fault.duration_s, 1),
+               "train": fault.train, "station": fault.station if fault.station is not None else "",
+               "section": "-".join(map(str, fault.section)) if fault.section else "",
+               "description": fault.label(self.line), "response": response}
+        self.log.append(row)
+        if self.on_record is not None:
+            self.on_record(row)

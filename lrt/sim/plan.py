@@ -12,7 +12,7 @@ from ..headway import Signalling, guaranteed_braking, station_close_in, terminal
 from ..runtime import run_profile
 from .scenario import Scenario
 
-__all__ = ["Plan", "Leg", "make_plan"]
+__all__ = ["Plan", "Leg", "make_plan", "make_leg", "plan_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,39 @@ class Plan:
     full_load: int
     planned_headway: dict    # (trip id, stop index) -> planned headway behind the previous trip there [s]
     serves: dict             # (trip id, stop index) -> destinations taken, for trips that skip stations
+    made_for: tuple = ()     # what it was made for (plan_key): compared by value, the same in any process
+
+
+def plan_key(scenario: Scenario) -> tuple:
+    """What a plan depends on: the line, the train, the timetable's trips, the conditions, the capacity (compared
+    by value: a hash would differ between processes)."""
+    return (scenario.line.name, scenario.train.name, scenario.timetable.trips, scenario.conditions,
+            scenario.options.capacity(scenario.train, scenario.conditions))
+
+
+def make_leg(scenario: Scenario, direction: str, a: int, b: int, limit_ms: float | None = None) -> Leg:
+    """One run from stop a to stop b (neighbours or not), empty and at the design load, as scheduled and flat out,
+    under an extra speed limit over the whole run if given [m/s] (a temporary restriction, restricted manual)."""
+    import dataclasses
+
+    line, train, cond = scenario.line, scenario.train, scenario.conditions
+    if limit_ms is not None:
+        cap = limit_ms if cond.speed_cap_ms is None else min(limit_ms, cond.speed_cap_ms)
+        cond = dataclasses.replace(cond, speed_cap_ms=cap)
+    loads = (0.0, float(train.capacity))
+    values = {}
+    for kind, allowance in (("run", None), ("fast", 0.0)):
+        for load in loads:
+            p = run_profile(line, train, direction=direction, stops=[a, b], conditions=cond, passengers=load,
+                            allowance=allowance)
+            e = segment_energies(p, train, line, cond).total
+            values[(kind, load)] = (p.running_s, e.drawn_kwh, e.returned_kwh)
+
+    def pair(kind, k):
+        return tuple(values[(kind, load)][k] for load in loads)
+
+    return Leg(run_s=pair("run", 0), fast_s=pair("fast", 0), run_kwh=(pair("run", 1), pair("run", 2)),
+               fast_kwh=(pair("fast", 1), pair("fast", 2)))
 
 
 def make_plan(scenario: Scenario) -> Plan:
@@ -95,7 +128,7 @@ def make_plan(scenario: Scenario) -> Plan:
     return Plan(legs=legs, close_in=close_in, terminal_in=t_in, terminal_out=t_out,
                 capacity=scenario.options.capacity(train, cond), full_load=train.capacity,
                 planned_headway=_planned_headways(scenario.timetable.trips),
-                serves=_stops_served(line, scenario.timetable.trips))
+                serves=_stops_served(line, scenario.timetable.trips), made_for=plan_key(scenario))
 
 
 def _planned_headways(trips) -> dict:

@@ -59,7 +59,7 @@ class SimulationResult:
 
     @classmethod
     def collect(cls, scenario, seed: int, rows: list[tuple], book: PassengerBook | None, trips_run, *,
-                faults=(), cancelled=(), reserves_left: int = 0) -> "SimulationResult":
+                faults=(), cancelled=(), reserves_left: int = 0, extra_trips=()) -> "SimulationResult":
         rows = sorted(rows, key=lambda r: (r[7], r[8], r[0], r[3]))  # by arrival, then departure
         cols = list(zip(*rows)) if rows else [[] for _ in EVENT_COLUMNS]
         kinds = (object, object, object, np.int32, np.int32, float, float, float, float, np.int32, np.int32,
@@ -68,7 +68,7 @@ class SimulationResult:
         passengers, boardings = {}, {}
         if book is not None:
             codes = np.asarray(scenario.line.codes, dtype=np.int32)
-            trips = scenario.timetable.trips
+            trips = (*scenario.timetable.trips, *extra_trips)
             trip_ids = np.asarray([t.trip_id for t in trips] + [""], dtype=object)
             # arrival of every trip at every station it reached, for the alighting times
             arrivals = np.full((len(trips) + 1, len(codes)), np.nan)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..disruptions import Fault
+from ..errors import SimulationError
 from ..timetable.model import Trip
 from .controller import StopContext
 
@@ -19,25 +22,36 @@ __all__ = ["Stops"]
 class Stops:
     """The stop-by-stop part of a simulation run (mixed into :class:`lrt.sim.engine.Simulation`)."""
 
-    def _trip(self, t, trip: Trip):
-        """Run one trip; returns '' or, when the train failed and was withdrawn, the fault's label."""
+    def _trip(self, t, trip: Trip, start: int = 0):
+        """Run one trip from its stop ``start`` (a train turned back short joins its next trip part-way).
+
+        Returns '' when the trip ends at its last stop; the fault's label when the train failed and was
+        withdrawn; ``("withdrawn", station)`` or ``("turned", station)`` when the controller ended the trip
+        there.
+        """
         env = self.env
         stops = trip.stops
         n = len(stops)
         direction = trip.direction
         number = self.trip_no.get(trip.trip_id, -1)
         t.load = self.book.new_load(number, self.plan.capacity)
-        for i in range(n):
+        t.skip = frozenset()
+        t.trip = trip
+        prev = start
+        for i in range(start, n):
             code = stops[i]
+            if i > start and i < n - 1 and code in t.skip:  # run through, no call
+                continue
             causes: list[str] = []
             failed = None
             t.run_kwh = (0.0, 0.0)
-            if i > 0:
-                late = env.now - trip.departure_s[i - 1] > 10.0
-                r, drawn, returned = self._leg(direction, stops[i - 1], code, late, t.load.size, (number, i))
+            if i > start:
+                late = env.now - trip.departure_s[prev] > 10.0
+                r, drawn, returned = self._leg(direction, stops[prev], code, late, t.load.size, (number, i))
                 t.run_kwh = (drawn, returned)
                 failed = self.faults.train_failure(t.block, env.now, r, (number, i))
-                wait, holder = yield from self._approach(t, trip, i, r, failed)
+                t.next_code = code
+                wait, holder = yield from self._approach(t, trip, i, r, failed, stops[prev])
                 if failed is not None:
                     t.fault = failed[0].label(self.s.line)
                     causes.append(f"{t.fault} ({failed[0].duration_s:.0f} s)")
@@ -48,13 +62,73 @@ class Stops:
             arrival = env.now
             t.at = code
             idx = self.index[code]
-            alighted = self.book.alight(t.load, idx) if i > 0 else 0
+            alighted = self.book.alight(t.load, idx) if i > start else 0
+            if self._notifies:
+                platform = self.book.platforms[(idx, direction)]
+                self._notify("arrival", t.block, code, direction, platform.waiting(arrival))
             if i == n - 1 or failed is not None:
                 # the end of the trip, or withdrawn: whoever is still on board waits here for a later train
                 alighted += self.book.detrain(t.load, idx, direction, arrival)
                 return (yield from self._end_trip(t, trip, i, arrival, alighted, causes, failed))
+            if self._orders:
+                outcome = yield from self._ordered(t, trip, i, arrival, alighted, causes)
+                if outcome:
+                    return outcome
             yield from self._call(t, trip, i, arrival, alighted, causes)
+            prev = i
         return ""
+
+    def _ordered(self, t, trip: Trip, i: int, arrival: float, alighted: int, causes: list[str]):
+        """Ask the controller for orders at this call; carry out an end of the trip here (returning its outcome),
+        or note the stations to run through."""
+        code = trip.stops[i]
+        ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=trip.direction, station=code, index=i,
+                          now_s=self.env.now, earliest_departure_s=self.env.now,
+                          planned_departure_s=trip.departure_s[i], previous_departure_s=None,
+                          planned_headway_s=None, load=t.load.size)
+        orders = self.controller.orders(ctx)
+        if orders is None:
+            return None
+        if orders.skip:
+            t.skip = frozenset(orders.skip) & frozenset(trip.stops[i + 1:-1])
+            served = [self.index[c] for c in trip.stops[i + 1:] if c not in t.skip]
+            mask = np.zeros(len(self.index), dtype=bool)
+            mask[served] = True
+            t.serves = mask
+        if not (orders.withdraw or orders.turn_back):
+            return None
+        idx = self.index[code]
+        alighted += self.book.detrain(t.load, idx, trip.direction, arrival)
+        kind = "withdrawn" if orders.withdraw else "turned"
+        causes.append(f"{'withdrawn' if orders.withdraw else 'turned back short'} by control at "
+                      f"{self.s.line.station(code).name_en}")
+        yield self.env.timeout(self.opt.min_dwell_s)  # everyone off
+        self.events.append((t.block, trip.trip_id, trip.direction, i, code, trip.arrival_s[i], trip.departure_s[i],
+                            arrival, self.env.now, 0, 0, alighted, 0, self.env.now - arrival, self.env.now,
+                            *t.run_kwh, "; ".join(causes)))
+        self.cancelled.append((trip.trip_id, t.block, f"{kind} by control at {code}"))
+        if orders.withdraw:
+            self._release(t)
+            t.at = None
+            return ("withdrawn", code)
+        yield from self._turn_back(t, code, trip.direction)
+        return ("turned", code)
+
+    def _turn_back(self, t, code: int, direction: str):
+        """Over the station's crossover to the other track's platform (the change of ends included)."""
+        crossover = self.s.line.crossover(code)
+        if crossover is None:
+            raise SimulationError(f"train {t.block} was turned back at {code}, which has no crossover")
+        self._release(t)
+        other = "down" if direction == "up" else "up"
+        turn = self.tracks[(code, other)].claim(t.block)
+        if turn.ahead is not None and turn.ahead.released_s is None:
+            if turn.ahead.waiters is None:
+                turn.ahead.waiters = self.env.event()
+            yield turn.ahead.waiters
+        yield self.env.timeout(crossover.turnback_s)
+        t.platform = turn
+        t.ready_s = self.env.now
 
     def _end_trip(self, t, trip: Trip, i: int, arrival: float, alighted: int, causes: list[str],
                   failed: tuple[Fault, float] | None):
@@ -90,7 +164,7 @@ class Stops:
         code, direction = trip.stops[i], trip.direction
         planned_arr, planned_dep = trip.arrival_s[i], trip.departure_s[i]
         load = t.load
-        load.serves = self.serves.get((trip.trip_id, i)) if self.serves else None
+        load.serves = t.serves if t.skip else (self.serves.get((trip.trip_id, i)) if self.serves else None)
         platform = self.book.platforms[(self.index[code], direction)]
         before = load.size  # on board once those for this station are off
         platform.open_doors(load, arrival, priority=planned_dep)
@@ -121,18 +195,18 @@ class Stops:
                 t.fault = label
                 departure = until
         closing = self.opt.door_closing_s
-        doors_closed = max(departure - closing, env.now)
-        if i == 0 or isinstance(t.platform, tuple):  # a trip's first call, a terminus: boarding follows the clock
-            if doors_closed > env.now:
-                yield env.timeout(doors_closed - env.now)
+        if i == 0 or isinstance(t.platform, tuple) or self.controller.holds_may_change:
+            departure = yield from self._hold(t, ctx, earliest, departure)  # boarding follows the clock
+            doors_closed = env.now
             denied = platform.close_doors(load, doors_closed)
             yield env.timeout(closing)
-            if code in self.crossovers:
+            if i == 0 and code in self.crossovers:
                 extra = yield from self._cross(t, code, self.plan.terminal_out.get(code, 30.0))
                 if extra:
                     causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
                     yield env.timeout(extra)
         else:
+            doors_closed = max(departure - closing, env.now)
             denied = platform.close_doors(load, doors_closed)
             yield env.timeout(doors_closed + closing - env.now)
         departure = env.now
@@ -141,9 +215,30 @@ class Stops:
         if departure - planned_dep <= 60.0:
             t.fault = ""  # back on time: later delays are not this fault's
         self.fault_of[t.block] = t.fault
+        if self._notifies:
+            self._notify("departure", t.block, code, direction, departure - planned_dep)
         self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival, departure,
                             load.size, load.size - before, alighted, denied, departure - arrival, doors_closed,
                             *t.run_kwh, "; ".join(causes)))
+
+    def _hold(self, t, ctx: StopContext, earliest: float, departure: float):
+        """Wait with the doors open until the closing sequence begins; a controller whose holds may change is
+        asked again when the time comes, or when woken (:meth:`lrt.sim.Simulation.reconsider`).  Returns
+        the departure [s]."""
+        env = self.env
+        closing = self.opt.door_closing_s
+        while True:
+            target = departure - closing
+            if target <= env.now:
+                return departure
+            if not self.controller.holds_may_change:
+                yield env.timeout(target - env.now)
+                return departure
+            t.wake = env.event()
+            yield env.any_of([t.wake] if math.isinf(target) else [t.wake, env.timeout(target - env.now)])
+            t.wake = None
+            ctx.now_s = env.now
+            departure = max(earliest, self.controller.departure_s(ctx))
 
     def _doors_close(self, platform, load, opened: float, alighted: int, before: int, call: tuple[int, int]) -> float:
         """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
@@ -164,7 +259,7 @@ class Stops:
             t = min(later, limit)
         return t
 
-    def _approach(self, t, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None = None):
+    def _approach(self, t, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None, previous: int):
         """Run to stop i under moving block; return (the wait for the train ahead [s], the train waited for).
 
         Its turn on the platform begins when the train ahead has left it; it arrives no sooner than the
@@ -183,7 +278,7 @@ class Stops:
             t_req = min(t_req, start + failed[1])
             run_s += failed[0].duration_s
         if terminal:
-            return (yield from self._approach_terminus(t, trip, i, start, run_s, lead, t_req))
+            return (yield from self._approach_terminus(t, trip, i, start, run_s, lead, t_req, previous))
         turn = self.tracks[(code, direction)].claim(t.block)
         ahead = turn.ahead
         holder = ""
@@ -201,11 +296,12 @@ class Stops:
             yield env.timeout(arrival - env.now)
         return max(grant - t_req, 0.0), holder
 
-    def _approach_terminus(self, t, trip: Trip, i: int, start: float, run_s: float, lead: float, t_req: float):
+    def _approach_terminus(self, t, trip: Trip, i: int, start: float, run_s: float, lead: float, t_req: float,
+                           previous: int):
         """The run into a terminus: a platform track of the terminus and the crossover before it."""
         env = self.env
         code, direction = trip.stops[i], trip.direction
-        seg = (direction, trip.stops[i - 1], code)
+        seg = (direction, previous, code)
         t_req = max(t_req, self.last_request.get(seg, -math.inf))  # no overtaking on the way in
         self.last_request[seg] = t_req
         if t_req > env.now:
