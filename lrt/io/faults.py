@@ -10,7 +10,7 @@ from ..network import Line
 from ..units import format_clock
 from .files import Doc, read_toml
 
-__all__ = ["read_faults"]
+__all__ = ["read_faults", "faults_from"]
 
 SCHEMA_VERSION = 1
 
@@ -19,8 +19,13 @@ def read_faults(path: Path, line: Line, trains: set[str] | None = None) -> tuple
     """Read a disruption file; stations by code or name, trains (blocks) checked against ``trains``."""
     doc = read_toml(Path(path))
     doc.check_schema(SCHEMA_VERSION)
+    return faults_from(doc, line, trains)
+
+
+def faults_from(doc: Doc, line: Line, trains: set[str] | None = None, *, first: int = 1) -> tuple[Fault, ...]:
+    """The ``[[faults]]`` of a table (a disruption file, an exercise), numbered from ``first``."""
     out = []
-    for i, f in enumerate(doc.tables("faults"), start=1):
+    for i, f in enumerate(doc.tables("faults"), start=first):
         kind = f.string("kind")
         if kind not in KINDS:
             raise f.error("kind", repr(kind), f"one of {', '.join(KINDS)}")

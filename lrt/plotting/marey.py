@@ -49,7 +49,8 @@ def marey_lines(line: Line, trips: Sequence[Trip]) -> dict[str, tuple[np.ndarray
 
 
 def plot_marey(line: Line, timetable: Timetable, path: Path, *, actual: Sequence[Trip] | None = None,
-               title: str | None = None, start_s: float | None = None, end_s: float | None = None):
+               title: str | None = None, start_s: float | None = None, end_s: float | None = None,
+               markers: Sequence[tuple[float, str]] = ()):
     """Draw the time–distance diagram of ``timetable`` and save it at ``path`` (.png, .svg or .pdf).
 
     Parameters
@@ -66,6 +67,8 @@ def plot_marey(line: Line, timetable: Timetable, path: Path, *, actual: Sequence
         Defaults to the timetable's name and trip counts.
     start_s, end_s : float, optional
         Time window [s since the start of the service day]; defaults to the whole day, to the hour.
+    markers : sequence of (time [s], label)
+        Moments to mark with a vertical line and a numbered label (the decisions of an exercise).
 
     Returns
     -------
@@ -87,6 +90,11 @@ def plot_marey(line: Line, timetable: Timetable, path: Path, *, actual: Sequence
     _draw_trips(ax, line, [t for t in planned if in_view(t)], style, label_ids=hours * 3600 <= _LABEL_TRIPS_BELOW_S)
     _draw_trips(ax, line, [t for t in done if in_view(t)], {"lw": 1.3, "alpha": 1.0, "ls": "-"}, label_ids=False)
     _draw_turnbacks(ax, line, timetable, t0, t1)
+    for k, (t, label) in enumerate(markers, start=1):
+        if t0 <= t <= t1:
+            ax.axvline(t, color="#2ca02c", lw=1.2, alpha=0.9, zorder=5)
+            ax.annotate(f"{k}", (t, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -12),
+                        textcoords="offset points", fontsize=8, color="#2ca02c", fontweight="bold")
     _axes(ax, line, t0, t1)
     _legend(ax, line, bool(done), any(e.event == "turnback" for e in timetable.operations))
     n_up = sum(t.direction == "up" for t in planned)

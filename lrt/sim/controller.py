@@ -38,6 +38,7 @@ class StopContext:
     previous_departure_s: float | None
     planned_headway_s: float | None
     load: int
+    next_station: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ by stop part is in :mod:`lrt.sim.stops`.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import simpy
@@ -37,14 +38,14 @@ from .service import trains_needed
 from .stops import Stops
 from .track import Track
 
-__all__ = ["simulate", "Simulation"]
+__all__ = ["simulate", "Simulation", "draw_passengers", "run_seeds"]
 
 
 class _Train:
     """Mutable state of one train during a run."""
 
     __slots__ = ("block", "load", "platform", "ready_s", "at", "fault", "run_kwh", "skip", "serves", "trip", "wake",
-                 "next_code")
+                 "next_code", "out")
 
     def __init__(self, block: str) -> None:
         self.block = block
@@ -54,6 +55,7 @@ class _Train:
         self.trip = None  # the current trip
         self.wake = None  # an event that a held train waits on, to hear a changed decision
         self.next_code = None  # the station it runs to
+        self.out = False  # out of the depot, in service
         self.platform = None  # (resource, request) held
         self.ready_s = 0.0
         self.at = None  # station code where the train stands
@@ -81,14 +83,14 @@ class Simulation(Stops):
 
     def __init__(self, scenario: Scenario, seed: int, *, controller: Controller | None = None,
                  plan: Plan | None = None, passengers: Arrivals | None = None) -> None:
-        demand_seq, ops_seq, fault_seq = np.random.SeedSequence(seed).spawn(3)
+        _, ops_seq, fault_seq = run_seeds(seed)[:3]
         self.seed = seed
         self.plan = plan = plan or make_plan(scenario)
         if plan.made_for != plan_key(scenario):
             raise SimulationError("the plan was made for another timetable, conditions or train: make_plan(scenario) "
                                   "for this one")
         if passengers is None and scenario.demand is not None:
-            passengers = arrivals(scenario.demand, np.random.default_rng(demand_seq))
+            passengers = draw_passengers(scenario, seed)
         if passengers is not None and tuple(passengers.codes) != scenario.line.codes:
             raise ValueError("the demand's stations are not the line's")
         self.has_passengers = passengers is not None
@@ -198,6 +200,17 @@ class Simulation(Stops):
             self.extra_trips.append(trip)
         self.trains[block] = self.env.process(self.train(block, list(trips)))
 
+    def inject(self, fault: Fault) -> None:
+        """A further fault from now on (an instructor's): a switch or power-rail fault starts at its time; a
+        door, train or pull-out fault waits for its train as a scripted one does."""
+        fault = replace(fault, fault_id=f"F{self.faults.next_id:02d}", start_s=max(fault.start_s, self.env.now))
+        self.faults.next_id += 1
+        self.faults.faults.append(fault)
+        if fault.kind in ("switch", "power_rail"):
+            self.env.process(self._timed_fault(fault))
+        else:
+            self.faults.pending[fault.kind].append(fault)
+
     def state(self) -> dict:
         """The line now: every train (where, its trip, its delay, its load), the passengers waiting on every
         platform, the faults in force."""
@@ -299,7 +312,7 @@ class Simulation(Stops):
                                                                f"before it not made"))
                     continue
                 self._release(t)
-                t.at = None
+                t.at, t.out = None, False
                 k = self._cancel(trips, k + 1, len(trips), f"train {kind} by control at {where}")
                 continue
             if outcome:  # failed and withdrawn
@@ -322,7 +335,7 @@ class Simulation(Stops):
                 if code in self.crossovers:
                     extra = yield from self._cross(t, code, self.plan.terminal_out.get(code, 30.0))
                     yield env.timeout(extra)
-                t.at = None
+                t.at, t.out = None, False
             else:
                 t.ready_s = env.now + self.opt.min_turnback_s
 
@@ -372,6 +385,7 @@ class Simulation(Stops):
                 yield turn.ahead.waiters
             t.platform = turn
         t.at = trip.origin
+        t.out = True
         t.ready_s = env.now
         return True
 
@@ -407,6 +421,17 @@ class Simulation(Stops):
             yield req
             yield env.timeout(max(f.end_s - env.now, 0.0))
             res.release(req)
+
+
+def run_seeds(seed: int) -> list[np.random.SeedSequence]:
+    """The seed sequences of a run: the passengers, the operations, the faults, and one for extra passengers
+    that an exercise adds (a crowd surge), all children of ``SeedSequence(seed)``."""
+    return np.random.SeedSequence(seed).spawn(4)
+
+
+def draw_passengers(scenario: Scenario, seed: int) -> Arrivals:
+    """The passengers of a run of ``scenario`` with ``seed`` (what :class:`Simulation` draws by itself)."""
+    return arrivals(scenario.demand, np.random.default_rng(run_seeds(seed)[0]))
 
 
 def simulate(scenario: Scenario, seed: int, *, controller: Controller | None = None,

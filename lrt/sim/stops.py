@@ -85,7 +85,7 @@ class Stops:
         ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=trip.direction, station=code, index=i,
                           now_s=self.env.now, earliest_departure_s=self.env.now,
                           planned_departure_s=trip.departure_s[i], previous_departure_s=None,
-                          planned_headway_s=None, load=t.load.size)
+                          planned_headway_s=None, load=t.load.size, next_station=trip.stops[i + 1])
         orders = self.controller.orders(ctx)
         if orders is None:
             return None
@@ -109,7 +109,7 @@ class Stops:
         self.cancelled.append((trip.trip_id, t.block, f"{kind} by control at {code}"))
         if orders.withdraw:
             self._release(t)
-            t.at = None
+            t.at, t.out = None, False
             return ("withdrawn", code)
         yield from self._turn_back(t, code, trip.direction)
         return ("turned", code)
@@ -140,7 +140,7 @@ class Stops:
         if failed is not None:
             yield env.timeout(self.opt.min_dwell_s)  # everyone off
             self._release(t)
-            t.at = None
+            t.at, t.out = None, False
             where = "reached the terminus" if last else f"detrained at {self.s.line.station(code).name_en}"
             self.faults.record(failed[0], f"stopped {failed[0].duration_s:.0f} s, {where}, withdrawn to the depot")
             if not last:
@@ -186,7 +186,8 @@ class Stops:
         ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
                           now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
                           previous_departure_s=self.last_departure.get((code, direction)),
-                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)), load=load.size)
+                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)), load=load.size,
+                          next_station=next((c for c in trip.stops[i + 1:] if c not in t.skip), None))
         departure = max(earliest, self.controller.departure_s(ctx))
         if self.closed:  # power-rail icing ahead: wait here with the doors open, holding the platform
             until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
