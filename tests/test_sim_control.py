@@ -1,0 +1,232 @@
+"""The controller interface: orders at a call, speed limits on a run, notifications, pauses, spares.
+
+Short stories on a four-station line with a crossover at S2, worked out from the running-time
+calculation the same way as the engine's own stories (tests/test_sim.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from conftest import make_line, make_train
+
+from lrt.demand import Arrivals
+from lrt.network import Crossover
+from lrt.runtime import run_profile
+from lrt.sim import Controller, Regulation, Scenario, Simulation, SimOptions, simulate
+from lrt.sim.controller import Orders
+from lrt.timetable.model import Timetable, Trip
+from lrt.units import KMH
+
+CALM = SimOptions(variability=False, headway_holding=False, hold_station_departures=False)
+STATIONS = (1000.0, 2500.0, 4000.0, 5500.0)
+
+
+def _trip(trip_id, block, direction, stops, start, run=150.0, dwell=30.0):
+    arr, dep, t = [], [], start
+    for i, _ in enumerate(stops):
+        arr.append(t)
+        t += 0 if i in (0, len(stops) - 1) else dwell
+        dep.append(t)
+        t += run
+    return Trip(trip_id=trip_id, block_id=block, direction=direction, stops=tuple(stops), arrival_s=tuple(arr),
+                departure_s=tuple(dep))
+
+
+def _scenario(trips, options=CALM):
+    line = dataclasses.replace(make_line(STATIONS), crossovers=(
+        Crossover(station=2, chainage_m=2600.0, kind="scissors", turnback_s=180.0),))
+    return Scenario(line=line, train=make_train(), timetable=Timetable(name="t", service_id="s", trips=tuple(trips)),
+                    options=options)
+
+
+def _riders(times, origins, destinations):
+    return Arrivals(time_s=np.asarray(times, float), origin=np.asarray(origins), destination=np.asarray(destinations),
+                    codes=(1, 2, 3, 4))
+
+
+class Told(Regulation):
+    """Regulation plus fixed orders: {(block, station): Orders}."""
+
+    def __init__(self, options, orders, limits=None):
+        super().__init__(options)
+        object.__setattr__(self, "told", dict(orders))
+        object.__setattr__(self, "limits", dict(limits or {}))
+
+    def orders(self, ctx):
+        return self.told.pop((ctx.block, ctx.station), None)
+
+    def leg_limit_ms(self, direction, a, b, now_s):
+        return self.limits.get((a, b))
+
+
+def _run(line, a, b, load=0, **kw):
+    """Running time interpolated on the load, as the engine does (empty and full runs from the calculation)."""
+    empty = run_profile(line, make_train(), direction="up", stops=[a, b], **kw).running_s
+    full = run_profile(line, make_train(), direction="up", stops=[a, b], passengers=652, **kw).running_s
+    return empty + (full - empty) * load / 652
+
+
+def test_a_train_told_to_skip_runs_the_longer_run_and_takes_no_one_for_the_skipped_station():
+    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), _trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)])
+    # at S1: one rider for S2 and one for S3; at S2: one rider for S4
+    riders = _riders([10.0, 11.0, 12.0], [0, 0, 1], [1, 2, 3])
+    r = simulate(s, 1, passengers=riders, controller=Told(CALM, {("T1", 1): Orders(skip=frozenset({2}))}))
+    e = r.events
+    u1 = e["trip_id"] == "U1"
+    assert list(e["station"][u1]) == [1, 3, 4]  # no call at S2
+    arr3 = e["arrival_s"][u1][1]
+    assert arr3 == pytest.approx(100.0 + _run(s.line, 1, 3, load=1), abs=1e-9)  # one run, one stop, over 3 km, one rider
+    assert list(r.passengers["trip"]) == ["U2", "U1", "U2"]  # the S2 rider waits for U2; so does the one at S2
+
+
+def test_a_train_withdrawn_puts_everyone_off_and_its_later_trips_are_cancelled():
+    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), _trip("D1", "T1", "down", (4, 3, 2, 1), 900.0),
+                   _trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)])
+    riders = _riders([10.0, 11.0], [0, 0], [2, 3])
+    r = simulate(s, 1, passengers=riders, controller=Told(CALM, {("T1", 2): Orders(withdraw=True)}))
+    e = r.events
+    row = np.flatnonzero((e["trip_id"] == "U1") & (e["station"] == 2))[0]
+    assert e["alighted"][row] == 2 and e["load_departure"][row] == 0  # both off at S2
+    assert "withdrawn by control at S2" in e["cause"][row]
+    assert {c["trip_id"] for c in r.cancelled} == {"U1", "D1"} and "D1" not in set(e["trip_id"])
+    assert list(r.passengers["trip"]) == ["U2", "U2"] and list(r.passengers["detrained"]) == [1, 1]
+
+
+def test_a_train_turned_back_short_crosses_over_and_joins_its_next_trip_there():
+    # U1 would go on to S4 and come back as D1 from 900 s; turned back at S2 it takes 180 s over the
+    # scissors crossover and leaves S2 down at D1's planned time there (held to the timetable)
+    trips = [_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), _trip("D1", "T1", "down", (4, 3, 2, 1), 900.0)]
+    options = dataclasses.replace(CALM, hold_station_departures=True)
+    s = _scenario(trips, options)
+    riders = _riders([10.0, 11.0, 1200.0], [0, 0, 1], [1, 3, 0])  # for S2, for S4; one at S2 going down
+    r = simulate(s, 1, passengers=riders, controller=Told(options, {("T1", 2): Orders(turn_back=True)}))
+    e = r.events
+    u1 = e["trip_id"] == "U1"
+    assert list(e["station"][u1]) == [1, 2]
+    arrive2 = e["arrival_s"][u1][1]
+    leave2 = e["departure_s"][u1][1]
+    assert leave2 == pytest.approx(arrive2 + 20.0)  # everyone off in the door cycle
+    d1 = e["trip_id"] == "D1"
+    assert list(e["station"][d1]) == [2, 1]  # D1 joined at S2
+    d1_at_2 = trips[1].departure_s[2]
+    assert e["arrival_s"][d1][0] == pytest.approx(leave2 + 180.0)
+    assert e["departure_s"][d1][0] == pytest.approx(d1_at_2)
+    p = r.passengers
+    assert list(p["trip"]) == ["U1", "", "D1"]  # the rider for S4 is put off at S2 and, no train after, stranded
+    assert p["stranded"][1] and p["detrained"][1] == 1
+    assert {c["trip_id"] for c in r.cancelled} == {"U1", "D1"}  # U1 cut short, D1's calls before S2 not made
+
+
+def test_a_speed_limit_on_a_run_is_driven_as_such():
+    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)])
+    limit = 25 * KMH
+    r = simulate(s, 1, controller=Told(CALM, {}, limits={(2, 3): limit}))
+    e = r.events
+    capped = dataclasses.replace(s.conditions, speed_cap_ms=limit)
+    assert e["arrival_s"][2] - e["departure_s"][1] == pytest.approx(_run(s.line, 2, 3, conditions=capped), abs=1e-9)
+    assert e["arrival_s"][1] - e["departure_s"][0] == pytest.approx(_run(s.line, 1, 2), abs=1e-9)  # elsewhere not
+    assert _run(s.line, 2, 3, conditions=capped) > 1500 / limit  # really at or under 25 km/h
+
+
+class Watching(Regulation):
+    """Pauses the day at the first departure more than 60 s late; holds T2 at S2 until released."""
+
+    holds_may_change = True
+
+    def __init__(self, options):
+        super().__init__(options)
+        object.__setattr__(self, "seen", [])
+        object.__setattr__(self, "released", False)
+        object.__setattr__(self, "sim", None)
+
+    def bind(self, simulation):
+        object.__setattr__(self, "sim", simulation)
+
+    def notify(self, event):
+        self.seen.append(event)
+        if event.kind == "departure" and event.value > 60.0:
+            self.sim.pause()
+
+    def departure_s(self, ctx):
+        t = super().departure_s(ctx)
+        return t if self.released or (ctx.block, ctx.station) != ("T2", 2) else math.inf
+
+
+def test_the_day_pauses_on_an_event_and_a_hold_waits_for_a_changed_decision():
+    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), _trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)],
+                  dataclasses.replace(CALM, primary_delay_share=0.0))
+    control = Watching(s.options)
+    sim = Simulation(s, 1, controller=control)
+    sim.run(until=3000.0)  # T2 stands at S2 held for ever: no departure late by a minute yet before that?
+    held = [t for t in sim.state()["trains"] if t["train"] == "T2"][0]
+    assert held["at"] == 2 and held["held"]
+    # T2 left S1 on time and arrived at S2; its hold makes it later than a minute only when it leaves
+    assert not any(ev.kind == "departure" and ev.train == "T2" and ev.station == 2 for ev in control.seen)
+    object.__setattr__(control, "released", True)
+    sim.reconsider()
+    sim.run()  # stops again at the late departure of T2 from S2 (pause), then on to the end
+    assert sim.now == pytest.approx(3000.0 + 4.0, abs=1e-6)  # the doors close, then it leaves
+    late = [ev for ev in control.seen if ev.kind == "departure" and ev.value > 60.0]
+    assert late and late[0].train == "T2" and late[0].station == 2
+    pauses = 0
+    while not sim.finished:  # T2 stays late: each later departure pauses the day again
+        sim.run()
+        pauses += 1
+        assert pauses < 10
+    assert pauses == 2  # the late departure from S3, then the end of the day
+    assert [ev.station for ev in control.seen if ev.kind == "departure" and ev.value > 60.0] == [2, 3]
+    r = sim.result()
+    assert r.trips_run == 2
+    kinds = {ev.kind for ev in control.seen}
+    assert kinds == {"arrival", "departure"}
+
+
+def test_a_spare_train_started_during_the_day_runs_and_carries_passengers():
+    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)])
+    riders = _riders([900.0], [0], [3])
+    sim = Simulation(s, 1, passengers=riders)
+    sim.run(until=500.0)
+    sim.start_train("SP1", [_trip("SP1-U1", "SP1", "up", (1, 2, 3, 4), 1000.0)])
+    r = sim.run().result()
+    assert list(r.passengers["trip"]) == ["SP1-U1"] and r.trips_run == 2
+    rows = r.events["trip_id"] == "SP1-U1"
+    assert r.events["departure_s"][rows][0] == pytest.approx(1000.0)
+    with pytest.raises(ValueError, match="already"):
+        sim.start_train("T1", [])
+
+
+def test_a_controller_whose_holds_may_change_gives_the_same_day():
+    # such a controller makes every call board by the clock (not up to the doors' closing at once): the
+    # two ways must give the same day to the last passenger
+    from lrt.demand import build_demand
+    from lrt.io.demand import read_demand_model
+    from lrt.io.line import read_line
+    from lrt.io.rollingstock import read_train
+    from lrt.io.timetable import read_timetable
+    from lrt.paths import shipped_network, shipped_rolling_stock, shipped_timetable
+
+    line = read_line(shipped_network())
+    scenario = Scenario(line=line, train=read_train(shipped_rolling_stock()),
+                        timetable=read_timetable(shipped_timetable("weekday"), line),
+                        demand=build_demand(line, read_demand_model(shipped_network() / "demand.toml", line),
+                                            daily=92000))
+
+    class Changeable(Regulation):
+        holds_may_change = True
+
+    a = simulate(scenario, 3)
+    b = simulate(scenario, 3, controller=Changeable(scenario.options))
+    for name in ("arrival_s", "departure_s", "load_departure", "boarded", "denied"):
+        assert np.array_equal(a.events[name], b.events[name]), name
+    for name in ("board_s", "alight_s", "left_behind"):
+        assert np.array_equal(a.passengers[name], b.passengers[name]), name
+
+
+def test_the_base_controller_decides_nothing():
+    c = Controller()
+    assert c.orders(None) is None and c.leg_limit_ms("up", 1, 2, 0.0) is None
+    assert not Controller.holds_may_change
