@@ -29,8 +29,8 @@ ZEROS = "     0,  0,  0,  0,   # 00:00\n"  # the first row of both profiles
 MODEL = [
     ("schema_version = 1", "schema_version = 2", "schema_version: 2, expected 1"),
     ("daily_total = { value = 92000,", "daily_total = { value = 0,", "daily_total: 0 passengers, expected a positive value"),
-    ("daily_total = { value = 92000,", "daily_total = { value = 2000001,",
-     "daily_total: 2e+06 passengers, expected at most 2,000,000 passengers a day"),
+    ("daily_total = { value = 92000,", "daily_total = { value = 2100000,",
+     "daily_total: 2.1e+06 passengers, expected at most 2,000,000 passengers a day"),
     ("initial_daily = { value = 25000,", "initial_daily = { value = -1,", "initial_daily: -1 passengers, expected a value >= 0"),
     ("initial_daily = { value = 25000,", "initial_daily = { value = 3000000,",
      "initial_daily: 3e+06 passengers, expected at most 2,000,000 passengers a day"),
@@ -107,6 +107,13 @@ def test_a_profile_of_zeros_is_refused(model):
     model.write_text(text[:start] + "share = [" + ", ".join(["0"] * 96) + text[end:], encoding="utf-8")
     assert _refusal(read_demand_model, model) == (
         f"{model}: profiles.weekend.share: all zero, expected some positive shares (they are normalised to sum 1)")
+
+
+def test_one_passenger_over_the_limit_is_refused(model):
+    edit(model, "daily_total = { value = 92000,", "daily_total = { value = 2000001,")
+    message = _refusal(read_demand_model, model)
+    # (the found value prints with 6 significant digits: "2e+06")
+    assert message.startswith(f"{model}: daily_total: ") and message.endswith(", expected at most 2,000,000 passengers a day")
 
 
 def test_values_exactly_at_their_limits_are_accepted(model):
