@@ -559,3 +559,35 @@ def test_trips_of_another_service_are_left_out_but_their_stop_times_checked(line
     tt = import_gtfs(_feed(tmp_path / "feed.zip", **_tables(trips=trips, stop_times=times),
                            calendar=CALENDAR + "we,0,0,0,0,0,1,1,20260301,20260630\n"), line, service_id="we")
     assert [t.trip_id for t in tt.trips] == ["W"] and tt.days == ("saturday", "sunday") and tt.service_id == "we"
+
+
+def _lie(path, member, **fields):
+    """Rewrite a member's flags or size in the zip's central directory, as a forged feed would."""
+    import struct
+
+    offsets = {"flags": (8, "<H"), "file_size": (24, "<I")}
+    data = bytearray(path.read_bytes())
+    at = data.index(b"PK\x01\x02")
+    while data[at + 46:at + 46 + struct.unpack_from("<H", data, at + 28)[0]].decode() != member:
+        at = data.index(b"PK\x01\x02", at + 46)
+    for field, value in fields.items():
+        struct.pack_into(offsets[field][1], data, at + offsets[field][0], value)
+    path.write_bytes(bytes(data))
+
+
+def test_a_member_whose_headers_lie_is_unreadable_not_larger(line, tmp_path):
+    feed = _feed(tmp_path / "short.zip", **_tables())
+    _lie(feed, "stop_times.txt", file_size=100)  # claims less than it holds: the CRC check fails at the claimed end
+    message = _refusal(feed, line)
+    assert message.startswith(f"{feed}/stop_times.txt: file: unreadable (") and message.endswith(
+        "), expected a readable file")
+    feed = _feed(tmp_path / "locked.zip", **_tables())
+    _lie(feed, "trips.txt", flags=1)  # "encrypted"
+    message = _refusal(feed, line)  # (the middle is zipfile's own words, which vary between Python versions)
+    assert message.startswith(f"{feed}/trips.txt: file: unreadable (File <ZipInfo filename='trips.txt'") and \
+        message.endswith("> is encrypted, password required for extraction), expected a readable file")
+
+
+def test_a_member_that_is_not_utf8(line, tmp_path):
+    feed = _feed(tmp_path / "latin.zip", **_tables(stops=NAMED_STOPS.encode().replace(b"Airport", "Aéroport".encode("latin-1"))))
+    assert _refusal(feed, line) == f"{feed}/stops.txt: encoding: bytes that are not UTF-8, expected a UTF-8 text file"
