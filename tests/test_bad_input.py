@@ -384,3 +384,37 @@ def test_faults_demand_model_and_pattern_with_bom_and_crlf(tmp_path, capsys):
     _windows(faults)
     run = _json(capsys, ["simulate", "--daily", "1000", "--no-variability", "--format", "json", "--faults", faults])
     assert run["kpis"]["faults"] >= 2
+
+
+# --- limits from both sides, through the commands: the whole error line, exactly --------------------
+
+EDGES = [  # (shipped file, old, new, command, the line after "error: <path>: ")
+    ("network/astana-line1/gradients.csv", "725,2431,-2.0,", "725,2431,80.001,", ["runtime", "--network", "{dir}"],
+     "line 2 (gradient): gradient_permille: 80.001, expected a gradient within ±80 ‰"),
+    ("network/astana-line1/curves.csv", "855,1005,235,", "855,1005,19.99,", ["runtime", "--network", "{dir}"],
+     "line 2 (curve): radius_m: 19.99, expected a number >= 20"),
+    ("network/astana-line1/stations.csv", "71.442196,2530.7,", "71.442196,625.0,", ["runtime", "--network", "{dir}"],
+     "line 3 (station 102): chainage_m: 625 is not after station 101 (625), expected stations in line order"),
+    ("network/astana-line1/line.toml", "allowance = { value = 7,", "allowance = { value = 50.001,",
+     ["runtime", "--network", "{dir}"], "operations.allowance: 50.001 %, expected a running-time margin of at most 50 %"),
+    ("network/astana-line1/line.toml", "reserve_trains = { value = 2,", "reserve_trains = { value = 19,",
+     ["runtime", "--network", "{dir}"], "operations.reserve_trains: 19, expected fewer than the fleet (19)"),
+    ("network/rolling-stock/crrc-tangshan-4car.toml", "emergency = { value = 1.25,", "emergency = { value = 0.99,",
+     ["runtime", "--rolling-stock", "{file}"], "braking.emergency: 0.99 m/s2, expected at least the service rate (1 m/s2)"),
+    ("scenarios/weather/severe.toml", "braking = { value = 0.10,", "braking = { value = 0.501,",
+     ["runtime", "--weather", "{file}"], "adhesion.braking: 0.501, expected an adhesion coefficient between 0 and 0.5"),
+    ("timetables/patterns/weekday.toml", 'headway = { value = 10, unit = "min"', 'headway = { value = 59, unit = "s"',
+     ["timetable", "build", "{file}", "-o", "{tmp}/tt"], "bands[0].headway: 59 s, expected a headway of at least 60 s"),
+]
+
+
+@pytest.mark.parametrize("shipped_file, old, new, argv, text", EDGES, ids=[c[4][:40] for c in EDGES])
+def test_a_value_just_past_its_limit_is_refused_in_exactly_one_line(tmp_path, capsys, shipped_file, old, new, argv, text):
+    source = shipped(*shipped_file.split("/"))
+    copy = copy_of(source.parent if source.parent.name == "astana-line1" else source,
+                   tmp_path / ("net" if source.parent.name == "astana-line1" else source.name))
+    edited = copy / source.name if copy.is_dir() else copy
+    edit(edited, old, new)
+    argv = [a.format(dir=copy, file=copy, tmp=tmp_path) for a in argv]
+    line = refused(capsys, argv, source.name, text)
+    assert line == f"error: {edited}: {text}"

@@ -35,8 +35,23 @@ TESTS = {
     "lrt/demand.py": ["tests/test_demand.py"],
     "lrt/timetable/check.py": ["tests/test_timetable.py"],
     "lrt/sim/": ["tests/test_sim.py", "tests/test_sim_invariants.py", "tests/test_weather.py"],
+    # the loading layer, module by module (the first entry that matches wins, so these come before lrt/io/);
+    # the bad-input corpus (tests/test_bad_input*.py) runs whole commands and is left to the suite
+    "lrt/io/quantities.py": ["tests/test_io_line.py", "tests/test_io_energy.py", "tests/test_io_rollingstock.py"],
+    "lrt/io/line.py": ["tests/test_io_line.py", "tests/test_io_energy.py"],
+    "lrt/io/rollingstock.py": ["tests/test_io_rollingstock.py", "tests/test_io_energy.py", "tests/test_io_line.py"],
+    "lrt/io/conditions.py": ["tests/test_io_conditions.py"],
+    "lrt/io/faults.py": ["tests/test_io_faults.py"],
+    "lrt/io/pattern.py": ["tests/test_io_pattern.py"],
+    "lrt/io/timetable.py": ["tests/test_io_timetable.py"],
+    "lrt/io/tables.py": ["tests/test_io_tables.py", "tests/test_io_timetable.py", "tests/test_gtfs.py"],
+    "lrt/io/gtfs.py": ["tests/test_gtfs.py"],
+    "lrt/io/demand.py": ["tests/test_io_demand.py", "tests/test_demand.py"],
+    "lrt/io/files.py": ["tests/test_io_files.py", "tests/test_io_line.py"],
+    "lrt/io/outputs.py": ["tests/test_io_outputs.py", "tests/test_outputs.py"],
     "lrt/io/": ["tests/test_io_line.py", "tests/test_io_energy.py", "tests/test_timetable.py", "tests/test_demand.py",
-                "tests/test_gtfs.py", "tests/test_weather.py", "tests/test_bad_input.py"],
+                "tests/test_gtfs.py", "tests/test_weather.py", "tests/test_bad_input.py",
+                "tests/test_bad_input_timetables.py"],
 }
 
 

@@ -40,6 +40,8 @@ def read_pattern(path: Path, line: Line) -> ServicePattern:
         if headway is not None and headway < 60:
             raise b.error("headway", f"{headway:g} s", "a headway of at least 60 s")
         bands.append(Band(name=name, start_s=start, end_s=end, headway_s=headway))
+    if not bands:  # ServicePattern would refuse it with a ValueError: a traceback instead of one line
+        raise doc.error("bands", "[]", "at least one [[bands]] table")
     dwell = doc.table("dwell")
     station_dwell = {}
     if dwell.has("stations"):
