@@ -95,6 +95,15 @@ def test_gravity_refuses_bad_arguments(args, message):
         gravity_od([1, 1, 1], [1, 1, 1], KM3, 0.1, -1.0)
 
 
+def test_gravity_totals_may_differ_by_rounding_only():
+    # totals of 3 up to 1e-9 × 3 apart are the same total (rounding), and balance; 4e-9 apart are not
+    T = gravity_od([1, 1, 1], [1, 1, 1 + 2e-9], KM3, 0.1)
+    assert_allclose(T.sum(axis=1), [1, 1, 1], rtol=1e-10)
+    assert_allclose(T.sum(axis=0), [1, 1, 1], rtol=1e-8)
+    with pytest.raises(ValueError, match=r"productions \(3\) and attractions \(3\) must have the same"):
+        gravity_od([1, 1, 1], [1, 1, 1 + 4e-9], KM3, 0.1)
+
+
 def test_gravity_stops_at_the_tolerance_it_is_given():
     # a loose tolerance stops Furness early: rows off by more than 1e-10 of the total, but within 1e-2
     O, D = [1.0, 5.0, 3.75], [5.25, 2.0, 2.5]
