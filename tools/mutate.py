@@ -33,7 +33,7 @@ TESTS = {
     "lrt/headway.py": ["tests/test_headway.py"],
     "lrt/kpis.py": ["tests/test_kpis.py"],
     "lrt/demand.py": ["tests/test_demand.py"],
-    "lrt/timetable/check.py": ["tests/test_timetable.py"],
+    "lrt/timetable/check.py": ["tests/test_timetable_check.py", "tests/test_timetable.py"],
     "lrt/sim/": ["tests/test_sim.py", "tests/test_sim_invariants.py", "tests/test_weather.py"],
     "lrt/io/": ["tests/test_io_line.py", "tests/test_io_energy.py", "tests/test_timetable.py", "tests/test_demand.py",
                 "tests/test_gtfs.py", "tests/test_weather.py", "tests/test_bad_input.py"],
