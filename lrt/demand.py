@@ -240,6 +240,7 @@ def gravity_od(productions, attractions, distance_m, beta_per_km: float, adjacen
     total = O.sum()
     if not total > 0 or abs(D.sum() - total) > 1e-9 * total:
         raise ValueError(f"productions ({total:g}) and attractions ({D.sum():g}) must have the same positive total")
+    D = D * (total / D.sum())  # totals equal but for rounding: exactly equal, or the rows could never meet tol
     i, j = np.indices((n, n))
     f = np.exp(-beta_per_km * c / 1000.0) * np.where(np.abs(i - j) == 1, adjacent_factor, 1.0)
     f[i == j] = 0.0

@@ -11,7 +11,7 @@ import pytest
 from conftest import make_line
 from numpy.testing import assert_allclose
 
-from lrt.demand import Demand, arrivals, build_demand, gravity_od
+from lrt.demand import Demand, DayProfile, DemandModel, arrivals, build_demand, gravity_od
 from lrt.demand_report import demand_report, format_demand_report, segment_loads
 from lrt.errors import InputError
 from lrt.io.demand import read_demand_model, read_measured_od
@@ -66,6 +66,184 @@ def test_segment_loads_assign_each_trip_to_every_segment_it_crosses():
     loads = segment_loads(od)
     assert_allclose(loads["up"], [15, 10])    # 0->1 and 0->2 on (0,1); 0->2 on (1,2)
     assert_allclose(loads["down"], [6, 4])    # 2->0 and 1->0 on (0,1); 2->0 on (1,2)
+
+
+def test_gravity_without_deterrence_splits_each_row_over_the_other_stations():
+    # beta = 0 and no adjacent factor: f = 1 off the diagonal.  Equal margins (1, 1, 1): by symmetry every
+    # off-diagonal cell is 1/2
+    T = gravity_od([1, 1, 1], [1, 1, 1], KM3, 0.0)
+    assert_allclose(T, [[0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]], rtol=1e-9)
+    # one producing station: its row is the attractions, whatever the distances
+    T = gravity_od([4, 0, 0], [0, 1, 3], KM3, 5.0, 0.1)
+    assert_allclose(T, [[0, 1, 3], [0, 0, 0], [0, 0, 0]], rtol=1e-9)
+
+
+@pytest.mark.parametrize("args, message", [
+    (([1, 2], [1, 2, 0], KM3), r"must be \(n,\) and distance_m \(n, n\); got \(2,\), \(3,\), \(3, 3\)"),
+    (([1, 1, 1], [1, 1, 1], KM3[:2]), r"got \(3,\), \(3,\), \(2, 3\)"),
+    (([1, -1, 3], [1, 1, 1], KM3), "must be >= 0"),
+    (([1, 1, 1], [3, -1, 1], KM3), "must be >= 0"),
+    (([1, 1, 1], [1, 1, 1], -KM3), "must be >= 0"),
+    (([0, 0, 0], [0, 0, 0], KM3), r"productions \(0\) and attractions \(0\) must have the same positive total"),
+])
+def test_gravity_refuses_bad_arguments(args, message):
+    with pytest.raises(ValueError, match=message):
+        gravity_od(*args, 0.1)
+    with pytest.raises(ValueError, match="must be >= 0"):
+        gravity_od([1, 1, 1], [1, 1, 1], KM3, -0.1)
+    with pytest.raises(ValueError, match="must be >= 0"):
+        gravity_od([1, 1, 1], [1, 1, 1], KM3, 0.1, -1.0)
+
+
+def test_gravity_totals_may_differ_by_rounding_only():
+    # totals of 3 up to 1e-9 × 3 apart are the same total (rounding), and balance; 4e-9 apart are not
+    T = gravity_od([1, 1, 1], [1, 1, 1 + 2e-9], KM3, 0.1)
+    assert_allclose(T.sum(axis=1), [1, 1, 1], rtol=1e-10)
+    assert_allclose(T.sum(axis=0), [1, 1, 1], rtol=1e-8)
+    with pytest.raises(ValueError, match=r"productions \(3\) and attractions \(3\) must have the same"):
+        gravity_od([1, 1, 1], [1, 1, 1 + 4e-9], KM3, 0.1)
+
+
+def test_gravity_stops_at_the_tolerance_it_is_given():
+    # a loose tolerance stops Furness early: rows off by more than 1e-10 of the total, but within 1e-2
+    O, D = [1.0, 5.0, 3.75], [5.25, 2.0, 2.5]
+    T = gravity_od(O, D, KM3, math.log(2), tol=1e-2)
+    assert np.abs(T.sum(axis=1) - O).max() <= 1e-2 * 9.75
+    assert np.abs(T.sum(axis=1) - O).max() > 1e-10 * 9.75
+    assert_allclose(T.sum(axis=0), D, rtol=1e-12)  # columns are exact after their step
+    with pytest.raises(ValueError, match="did not converge"):
+        gravity_od(O, D, KM3, math.log(2), max_iter=1)
+
+
+# --- the model's data and the demand of a day, on a tiny line ----------------------------------------------
+
+def test_a_profile_is_normalised_and_read_only():
+    share = np.array([0.0, 1.0, 3.0])
+    profile = DayProfile(share=share)
+    share[1] = 100.0  # the caller's array changes; the profile's does not
+    assert_allclose(profile.share, [0, 0.25, 0.75], rtol=1e-15)
+    assert profile.bin_s == 900.0 and profile.periods == ()
+    with pytest.raises(ValueError):
+        profile.share[0] = 1.0
+
+
+@pytest.mark.parametrize("share", [[1.0, -0.1], [0.0, 0.0], [1.0, float("nan")], [[1.0, 1.0]], [1.0, float("inf")]])
+def test_a_profile_needs_finite_shares_with_a_positive_sum(share):
+    with pytest.raises(ValueError, match="a profile needs finite shares >= 0 with a positive sum"):
+        DayProfile(share=share)
+
+
+@pytest.mark.parametrize("period", [("am", -900.0, 900.0), ("am", 900.0, 900.0), ("night", 0.0, 900.0)])
+def test_a_profile_period_is_a_known_window_with_start_before_end(period):
+    with pytest.raises(ValueError, match=rf"period '{period[0]}' .* must be one of \('am', 'pm', 'offpeak'\) "
+                                         r"with start < end"):
+        DayProfile(share=[1.0], periods=(period,))
+
+
+def test_bins_take_the_period_their_start_falls_in():
+    # am 00:15-00:45 (900-2700 s): the bin starting at 900 s is in it, the one starting at 2700 s is not
+    profile = DayProfile(share=[1.0] * 5, periods=(("am", 0.0, 900.0), ("pm", 1800.0, 2700.0)))
+    assert profile.period_of_bins() == ["am", "offpeak", "pm", "offpeak", "offpeak"]
+    profile = DayProfile(share=[1.0] * 4, bin_s=600.0, periods=(("pm", 600.0, 1200.0),))
+    assert profile.period_of_bins() == ["offpeak", "pm", "offpeak", "offpeak"]
+
+
+def _weights(am, pm=(1.0, 1.0, 1.0), offpeak=(1.0, 1.0, 1.0)):
+    return {"am": np.array(am), "pm": np.array(pm), "offpeak": np.array(offpeak)}
+
+
+def _model(**changes):
+    base = dict(daily_total=1200.0, codes=(3, 1, 2), beta_per_km=0.0,
+                profiles={"weekday": DayProfile(share=[0, 0, 1, 1, 2, 0, 0], periods=(("am", 1800.0, 2700.0),)),
+                          "weekend": DayProfile(share=[0, 0, 0, 0, 1, 1, 0])},
+                # in the model's order (3, 1, 2): in the am, all trips start at station 1 and end at 2 or 3
+                production=_weights([0.0, 2.0, 0.0]), attraction=_weights([3.0, 0.0, 1.0]))
+    base.update(changes)
+    return DemandModel(**base)
+
+
+def test_build_demand_on_a_tiny_line_worked_by_hand():
+    line = make_line((1000.0, 2000.0, 3000.0))
+    d = build_demand(line, _model())
+    # bins 2-4 of the day carry 1/4, 1/4 and 2/4 of 1200 passengers: start at 2 × 900 s
+    assert (d.codes, d.start_s, d.bin_s, d.n_bins, d.end_s) == ((1, 2, 3), 1800.0, 900.0, 3, 4500.0)
+    assert_allclose(d.bin_starts_s, [1800, 2700, 3600])
+    assert d.label == "weekday model, 1,200 passengers/day"
+    # bins 2 and 3 start at 1800 and 2700 s: bin 2 is am (1800-2700), bins 3 and 4 offpeak
+    # am: station 1 produces all; attraction (line order 1, 2, 3) = (0, 1, 3)/4: row 1 = (0, 1/4, 3/4)
+    # offpeak: equal weights, no deterrence: every off-diagonal cell 1/6
+    am = np.array([[0, 1, 3], [0, 0, 0], [0, 0, 0]]) / 4
+    off = (np.ones((3, 3)) - np.eye(3)) / 6
+    assert_allclose(d.trips, [300 * am, 300 * off, 600 * off], rtol=1e-9, atol=1e-12)
+    assert d.total == pytest.approx(1200, rel=1e-12)
+    assert_allclose(d.per_bin, [300, 300, 600], rtol=1e-12)
+    assert_allclose(d.od_total, 300 * am + 900 * off, rtol=1e-9, atol=1e-12)
+    assert_allclose(d.boardings, [[300, 0, 0], [100, 100, 100], [200, 200, 200]], rtol=1e-9, atol=1e-9)
+    assert_allclose(d.alightings, [[0, 75, 225], [100, 100, 100], [200, 200, 200]], rtol=1e-9, atol=1e-9)
+    # another day, another total, a demand factor
+    w = build_demand(line, _model(), day="weekend", daily=500.0, demand_factor=1.5)
+    assert (w.start_s, w.n_bins, w.total) == (3600.0, 2, pytest.approx(750.0, rel=1e-12))
+    assert w.label == "weekend model, 750 passengers/day"
+
+
+def test_build_demand_refuses_a_day_or_a_total_it_cannot_build():
+    line = make_line((1000.0, 2000.0, 3000.0))
+    with pytest.raises(ValueError, match="day 'holiday' is not one of weekday, weekend"):
+        build_demand(line, _model(), day="holiday")
+    with pytest.raises(ValueError, match="daily total × demand factor must be positive, got 0"):
+        build_demand(line, _model(), demand_factor=0.0)
+    with pytest.raises(ValueError, match="got -5"):
+        build_demand(line, _model(), daily=-5.0)
+    with pytest.raises(InputError, match=r"demand model: weights: no weights for station 3, expected weights "
+                                         r"for every station of test line"):
+        build_demand(line, _model(codes=(1, 2, 2)))
+    with pytest.raises(InputError, match=r"demand model: weights.4: station 4 is not on test line, expected a "
+                                         r"station code of the line \(1-3\)"):
+        build_demand(line, _model(codes=(4, 1, 2)))
+
+
+def test_model_validation_names_what_is_wrong():
+    for changes in ({"daily_total": 0.0}, {"beta_per_km": -0.1}, {"adjacent_factor": -1.0}):
+        with pytest.raises(ValueError, match="daily_total must be positive, beta_per_km and adjacent_factor >= 0"):
+            _model(**changes)
+    _model(beta_per_km=0.0, adjacent_factor=0.0)  # zero is allowed
+    with pytest.raises(ValueError, match="a demand model needs at least one day profile"):
+        _model(profiles={})
+    bad = {"am": np.ones(3), "pm": np.ones(3)}
+    with pytest.raises(ValueError, match=r"production must be given for the periods \('am', 'pm', 'offpeak'\), "
+                                         r"got \['am', 'pm'\]"):
+        _model(production=bad)
+    for weights in (_weights([1.0, 1.0]), _weights([1.0, -1.0, 1.0]), _weights([0.0, 0.0, 0.0]),
+                    _weights([1.0, float("nan"), 1.0])):
+        with pytest.raises(ValueError, match="attraction am must be 3 finite values >= 0 with a positive sum"):
+            _model(attraction=weights)
+    m = _model()
+    assert m.initial_daily == 0.0 and m.adjacent_factor == 1.0 and m.source == "demand model"
+    with pytest.raises(ValueError):
+        m.production["am"][0] = 5.0  # read-only
+
+
+@pytest.mark.parametrize("trips, start_s, bin_s, message", [
+    (np.zeros((2, 3)), 0.0, 900.0, r"trips must have the shape \(n_bins, 3, 3\), got \(2, 3\)"),
+    (np.zeros((1, 3, 2)), 0.0, 900.0, r"got \(1, 3, 2\)"),
+    (np.full((1, 3, 3), -1.0), 0.0, 900.0, "trips must be finite and >= 0"),
+    (np.full((1, 3, 3), np.inf), 0.0, 900.0, "trips must be finite and >= 0"),
+    (np.ones((1, 3, 3)), 0.0, 900.0, "trips from a station to itself must be zero"),
+    (np.zeros((1, 3, 3)), -1.0, 900.0, "bin_s must be positive and start_s >= 0"),
+    (np.zeros((1, 3, 3)), 0.0, 0.0, "bin_s must be positive and start_s >= 0"),
+])
+def test_demand_validation(trips, start_s, bin_s, message):
+    with pytest.raises(ValueError, match=message):
+        Demand(codes=(1, 2, 3), trips=trips, start_s=start_s, bin_s=bin_s)
+
+
+def test_demand_at_the_start_of_the_day_is_read_only():
+    trips = np.zeros((1, 3, 3))
+    d = Demand(codes=(1, 2, 3), trips=trips, start_s=0.0)
+    trips[0, 0, 1] = 5.0
+    assert d.total == 0.0 and d.bin_s == 900.0 and d.label == ""
+    with pytest.raises(ValueError):
+        d.trips[0, 0, 1] = 1.0
 
 
 # --- the shipped model ---------------------------------------------------------------------------
@@ -145,9 +323,13 @@ def test_arrival_counts_average_to_the_expected_total_over_many_seeds(shipped):
     demand = build_demand(line, model, daily=25_000)
     counts = np.array([len(arrivals(demand, np.random.default_rng(s)))
                        for s in np.random.SeedSequence(20250819).spawn(200)])
-    sigma_of_mean = math.sqrt(demand.total / counts.size)   # Poisson: variance = mean
-    assert abs(counts.mean() - demand.total) < 3 * sigma_of_mean
-    assert counts.var(ddof=1) == pytest.approx(demand.total, rel=0.3)  # not a fixed count
+    lam, n = demand.total, counts.size
+    sigma_of_mean = math.sqrt(lam / n)   # Poisson: variance = mean
+    assert abs(counts.mean() - lam) < 3 * sigma_of_mean
+    # the sample variance is the mean too (not a fixed count); its standard error from the Poisson's
+    # fourth central moment lam + 3 lam²: Var(s²) = (mu4 - (n - 3)/(n - 1) lam²) / n
+    se_var = math.sqrt((lam + 3 * lam**2 - (n - 3) / (n - 1) * lam**2) / n)
+    assert abs(counts.var(ddof=1) - lam) < 3 * se_var
 
 
 def test_arrivals_per_bin_follow_the_bin_expectations(shipped):
@@ -166,7 +348,8 @@ def test_arrivals_per_bin_follow_the_bin_expectations(shipped):
     chi2 = ((observed - expected) ** 2 / expected).sum()
     dof = demand.n_bins - 1
     assert chi2 < dof + 5 * math.sqrt(2 * dof)
-    assert_allclose(by_origin, runs * demand.boardings.sum(axis=0), rtol=0.05)
+    expected_origin = runs * demand.boardings.sum(axis=0)
+    assert np.all(np.abs(by_origin - expected_origin) < 4 * np.sqrt(expected_origin))  # Poisson: sd = sqrt(mean)
 
 
 def test_arrivals_are_sorted_and_inside_their_bins():
@@ -180,7 +363,15 @@ def test_arrivals_are_sorted_and_inside_their_bins():
     assert np.all(a.destination[up] == 2) and np.all(a.destination[~up] == 0)
     assert np.all((a.time_s[up] >= 7 * 3600 + 900) & (a.time_s[up] < 7 * 3600 + 1800))
     assert np.all((a.time_s[~up] >= 7 * 3600 + 1800) & (a.time_s[~up] < 7 * 3600 + 2700))
-    assert 400 < up.sum() < 600 and 220 < (~up).sum() < 380
+    # Poisson counts: within 4 standard errors (sqrt of the mean) of 500 and 300
+    assert abs(up.sum() - 500) < 4 * math.sqrt(500) and abs((~up).sum() - 300) < 4 * math.sqrt(300)
+    # uniform within the bin: mean offset 450 s, standard deviation 900 / sqrt(12) s, each within 4
+    # standard errors (of the standard deviation: sqrt(0.8 / n) / 2 relative, as mu4 = 900⁴/80)
+    for mask, start in ((up, 7 * 3600 + 900), (~up, 7 * 3600 + 1800)):
+        offset = a.time_s[mask] - start
+        assert abs(offset.mean() - 450) < 4 * 900 / math.sqrt(12 * mask.sum())
+        assert offset.std() == pytest.approx(900 / math.sqrt(12), rel=4 * math.sqrt(0.8 / mask.sum()) / 2)
+    assert a.codes == (1, 2, 3) and len(a) == a.time_s.size == a.origin.size == a.destination.size
 
 
 def test_same_seed_same_arrivals_and_different_seeds_differ(shipped):

@@ -275,3 +275,85 @@ def test_simulated_day_is_consistent(simulated_day):
     text = kpi_table_text(k)
     for heading in ("Service", "Passengers", "Capacity", "Reliability"):
         assert heading in text
+
+
+# -- the planner's summary ---------------------------------------------------------------------------
+def test_summary_table_of_the_hand_day(hand):
+    # every figure from the hand-worked values above: mean wait 2550/8 = 318.75 s -> 5.3 min, p95 805.5 s
+    # -> 13.4 min; EWT (3·(219.83 - 250) + 2·(206.125 - 250)) / 5 = -35.7 s; journeys 4490/8 = 561.25 s
+    # -> 9.4 min, p95 1090 s -> 18.2 min; in vehicle 1940/8 = 242.5 s -> 4.0 min; 3 trains of 2 over each
+    # segment in the 07:00 hour: 6 carried of 6 offered; mean delay 220/6 = 36.7 s; 320 s late = 5.3 min;
+    # train-hours 1180 s = 0.33 h; no temperature: no energy figures
+    _, _, k = hand
+    assert kpi_table_text(k).splitlines() == [
+        "Service",
+        "  trips run / planned                  3 / 3",
+        "  revenue train-km                     15 km",
+        "Passengers",
+        "  generated                            9",
+        "  completed                            8",
+        "  stranded (no train after them)       1 (11.1 %)",
+        "  put off a failed train               1",
+        "  wait: mean / 95th percentile         5.3 min / 13.4 min",
+        "  excess wait (EWT)                    -36 s",
+        "  journey: mean / 95th percentile      9.4 min / 18.2 min",
+        "  in vehicle: mean                     4.0 min",
+        "Capacity",
+        "  train capacity                       2 passengers",
+        "  peak load                            2 passengers on 1->2",
+        "  max load factor                      100.0 %",
+        "  peak pphpd carried / offered         6 / 6 passengers/h (up, 07:00-08:00)",
+        "  denied boardings                     4 refusals, 22.2 % of passengers",
+        "Reliability",
+        "  departures within 1 / 3 min of plan  50.0 % / 83.3 %",
+        "  departures > 1 min early             16.7 %",
+        "  mean departure delay                 36.7 s",
+        "  delay (sum of late departures)       5.3 min",
+        "  headway CV, mean over station-hours  0.139",
+        "Energy at the substations",
+        "  traction drawn / regenerated / net   n/a / n/a / n/a MWh",
+        "  HVAC / auxiliaries                   n/a / n/a MWh over 0.33 train-hours",
+        "  total, per train-km                  n/a MWh, n/a kWh/train-km (traction n/a)",
+    ]
+
+
+def test_summary_table_formats_every_kind_of_figure():
+    # counts with thousands separators, figures >= 100 without decimals, smaller ones to 3 significant
+    # digits; times under 100 s in seconds, longer in minutes; shares in per cent; missing figures n/a
+    k = {"trips_run": 312, "trips_planned": 314, "train_km": 6641.4, "passengers_generated": 91_234,
+         "passengers_completed": 90_001, "passengers_stranded": 1233, "stranded_share": 0.01351,
+         "passengers_detrained": 0, "mean_wait_s": 99.4, "p95_wait_s": 100.0, "excess_wait_s": -150.0,
+         "mean_journey_s": None, "p95_journey_s": None, "mean_in_vehicle_s": 1234.5, "capacity": 652,
+         "peak_load": 1043, "peak_load_segment": "110->111", "max_load_factor": 0.9995,
+         "peak_pphpd_carried": 5850, "peak_pphpd_offered": 7824, "peak_pphpd_direction": "down",
+         "peak_pphpd_hour": 23, "denied_boardings": 12_345, "denied_boardings_share": None,
+         "punctuality_1min": 1.0, "punctuality_3min": None, "early_departures_share": 0.0,
+         "mean_departure_delay_s": -3.25, "delay_minutes": 100.0, "headway_cv_mean": 0.0123,
+         "traction_drawn_mwh": 12.345, "regenerated_mwh": 3.5, "traction_net_mwh": 8.846, "hvac_mwh": 0.5,
+         "auxiliary_mwh": 99.99, "train_hours": 250.0, "energy_mwh": 109.3, "energy_kwh_per_train_km": 16.46,
+         "traction_kwh_per_train_km": 1.33}
+    text = kpi_table_text(k).splitlines()
+    assert [line for line in text if not line.startswith(" ")] == [
+        "Service", "Passengers", "Capacity", "Reliability", "Energy at the substations"]
+    assert [line[39:] for line in text if line.startswith(" ")] == [
+        "312 / 314",
+        "6,641 km",
+        "91,234", "90,001", "1,233 (1.4 %)", "0",
+        "99 s / 1.7 min",             # 99.4 s; 100 s = 1.67 min
+        "-2.5 min",
+        "n/a / n/a",
+        "20.6 min",                   # 1234.5 s
+        "652 passengers",
+        "1,043 passengers on 110->111",
+        "100.0 %",                    # 99.95 %
+        "5,850 / 7,824 passengers/h (down, 23:00-24:00)",
+        "12,345 refusals, n/a of passengers",
+        "100.0 % / n/a",
+        "0.0 %",
+        "-3.25 s",
+        "100 min",
+        "0.0123",
+        "12.3 / 3.5 / 8.85 MWh",
+        "0.5 / 100 MWh over 250 train-hours",
+        "109 MWh, 16.5 kWh/train-km (traction 1.33)",
+    ]

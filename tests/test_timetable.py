@@ -52,6 +52,89 @@ def test_shipped_weekday_timetable_is_current_and_clean(astana, tmp_path, capsys
     assert capsys.readouterr().out.rstrip().endswith("no violations")
 
 
+# --- what the shipped weekday timetable holds, worked out by hand from the pattern and the run times ---
+
+@pytest.fixture(scope="module")
+def weekday(astana):
+    """The shipped weekday timetable and the one-way offsets of each stop worked out from its parts.
+
+    The pattern (timetables/patterns/weekday.toml): dwell 45 s, 50 s at Baiterek (112) and House of
+    Ministries (113); run times at half the design load (``load_factor = 0.5``) with the line's 7 %
+    allowance, from the running-time calculation (tested against closed forms in test_runtime.py).
+    """
+    from lrt.runtime import run_profile
+
+    line, train = astana
+    offsets = {}
+    for direction in ("up", "down"):
+        p = run_profile(line, train, direction=direction, passengers=0.5 * 652)
+        for seg in p.segments:  # the allowance, realised by coasting, adds 6.5 % to 7 % to every run
+            assert seg.min_run_s * 1.065 <= seg.run_s <= seg.min_run_s * 1.07 + 1e-9, seg
+        t, arr, dep = 0.0, [0.0], [0.0]
+        for seg in p.segments:
+            t += seg.run_s
+            arr.append(t)
+            t += 0.0 if seg is p.segments[-1] else {112: 50.0, 113: 50.0}.get(seg.to_code, 45.0)
+            dep.append(t)
+        # 16 intermediate dwells: 14 × 45 s + 2 × 50 s = 730 s
+        assert dep[-1] - sum(seg.run_s for seg in p.segments) == pytest.approx(730, abs=1e-9)
+        offsets[direction] = (p.stops, arr, dep)
+    return read_timetable(shipped_timetable("weekday")), offsets
+
+
+def _agrees(trip, start_s, offsets):
+    """Every stop time of ``trip`` is ``start_s`` plus the worked offset, published to the second."""
+    stops, arr, dep = offsets
+    assert trip.stops == stops
+    assert trip.start_s == start_s
+    for got, want in zip(trip.arrival_s + trip.departure_s, arr + dep):
+        assert abs(got - (start_s + want)) <= 0.5, (trip.trip_id, got, start_s + want)
+
+
+def test_shipped_weekday_departures_follow_the_bands_worked_by_hand(weekday):
+    tt, _ = weekday
+    hour = 3600.0
+    expected = ([6 * hour + 600 * k for k in range(6)]            # 06:00-06:50 every 10 min
+                + [7 * hour + 300 * k for k in range(30)]         # AM peak 07:00-09:25 at the fleet headway, 5 min
+                + [9.5 * hour + 450 * k for k in range(56)]       # base 09:30-16:22:30 every 7.5 min (7 h = 56 × 7.5)
+                + [16.5 * hour + 300 * k for k in range(36)]      # PM peak 16:30-19:25 every 5 min
+                + [19.5 * hour + 480 * k for k in range(19)]      # evening 19:30-21:54 every 8 min (150 min = 18.75 × 8)
+                # 21:54 + 8 min passes 22:00: max(22:00, 21:54 + min(8, 12) min) = 22:02, then every 12 min
+                # while before 23:30 (22:02 + 7 × 12 min = 23:26)
+                + [22 * hour + 120 + 720 * k for k in range(8)])
+    up = sorted(t.start_s for t in tt.trips if t.direction == "up")
+    assert up == expected
+    assert all(t.origin == 101 and t.destination == 118 for t in tt.trips if t.direction == "up")
+    # every up trip comes back, and four trains stabled at Nurly Zhol start the down service at the band
+    # times that come a headway before the first train from the Airport is ready there (06:42:07):
+    # 06:00, 06:10, 06:20, 06:30
+    ds = sorted((t.trip_id, t.start_s) for t in tt.trips if t.trip_id.startswith("DS"))
+    assert ds == [("DS1", 6 * hour), ("DS2", 6 * hour + 600), ("DS3", 6 * hour + 1200), ("DS4", 6 * hour + 1800)]
+    assert len(tt.trips) == 2 * 155 + 4 == 314 and len(tt.blocks()) == 17
+
+
+def test_shipped_weekday_trip_times_worked_by_hand(weekday):
+    tt, offsets = weekday
+    up_s, down_s = offsets["up"][1][-1], offsets["down"][1][-1]
+    # one way: about 1617 s running (README: 26:54 empty, a little more at half load) + 730 s of dwells
+    assert round(up_s) == round(down_s) == 39 * 60 + 7
+    # the first departure from the Airport, 06:00:00, and its return after the 180 s turnback
+    _agrees(tt.trip("U001"), 6 * 3600.0, offsets["up"])
+    _agrees(tt.trip("D001"), 6 * 3600.0 + round(up_s) + 180, offsets["down"])
+    # the first train from Nurly Zhol
+    _agrees(tt.trip("DS1"), 6 * 3600.0, offsets["down"])
+    # a peak trip: the 19th departure, the 13th of the AM peak: 07:00 + 12 × 5 min = 08:00:00
+    _agrees(tt.trip("U019"), 8 * 3600.0, offsets["up"])
+    _agrees(tt.trip("D019"), 8 * 3600.0 + round(up_s) + 180, offsets["down"])
+    # a base trip at a half minute: U037 is the first of the base (6 + 30 before it), U046 the tenth:
+    # 09:30 + 9 × 7.5 min = 10:37:30
+    _agrees(tt.trip("U046"), 10.5 * 3600 + 450, offsets["up"])
+    # the fleet headway of the peaks: a cycle of both one-way times and both turnbacks over 17 trains
+    # (19 - 2 in reserve), rounded up to 15 s: (2347 + 2347 + 360) / 17 = 297.3 s -> 300 s
+    cycle = round(up_s) + round(down_s) + 2 * 180
+    assert math.ceil(cycle / 17 / 15) * 15 == 300
+
+
 def test_built_timetable_respects_fleet_blocks_and_peak_headway(astana):
     line, train = astana
     pattern = read_pattern(WEEKDAY, line)

@@ -33,7 +33,7 @@ TESTS = {
     "lrt/headway.py": ["tests/test_headway.py"],
     "lrt/kpis.py": ["tests/test_kpis.py"],
     "lrt/demand.py": ["tests/test_demand.py"],
-    "lrt/timetable/check.py": ["tests/test_timetable.py"],
+    "lrt/timetable/check.py": ["tests/test_timetable_check.py", "tests/test_timetable.py"],
     "lrt/sim/": ["tests/test_sim.py", "tests/test_sim_invariants.py", "tests/test_weather.py"],
     # the loading layer, module by module (the first entry that matches wins, so these come before lrt/io/);
     # the bad-input corpus (tests/test_bad_input*.py) runs whole commands and is left to the suite
