@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from lrt.conditions import Conditions
+from lrt.errors import SimulationError
 from lrt.network import SpeedLimit
 from lrt.runtime import run_profile
 from lrt.units import G
@@ -261,3 +262,17 @@ def test_traction_on_low_adhesion_as_an_acceleration(rotating, load, rate, accel
     assert_allclose(p.force_n[:-1][starting], 0.05 * G * 0.5 * m, rtol=1e-9)
     assert p.running_s == pytest.approx(2000 / 20 + 20 / (2 * alpha) + 20 / 2, abs=4.0**2 * alpha / (2 * 20**3))
 
+
+def test_a_train_that_cannot_climb_is_a_simulation_error():
+    # μ = 0.05 on every axle gives 0.05 g = 0.49 m/s²; a 10 % climb asks 0.98 m/s²
+    train = ideal_train(1.0, 1.0, 20.0)
+    weak = Conditions(adhesion_traction=0.05, adhesion_braking=1.0)
+    climb = make_line((1000.0, 3000.0), gradients=[(0.0, 4000.0, 0.1)])
+    with pytest.raises(SimulationError, match="^the train cannot start: traction is below resistance and gradient$"):
+        run_profile(climb, train, conditions=weak)
+    # starting on the level it gets up to about 8 m/s in the 70 m before the climb, then stalls on it
+    later = make_line((1000.0, 3000.0), gradients=[(1100.0, 2900.0, 0.1)])
+    with pytest.raises(SimulationError, match="^the train stalls: traction is below resistance and gradient$"):
+        run_profile(later, train, conditions=weak)
+    # and with μ = 0.15 (1.47 m/s² at most) it climbs at its ATO rate of 1 m/s² plus the gradient
+    run_profile(later, train, conditions=Conditions(adhesion_traction=0.15, adhesion_braking=1.0))
