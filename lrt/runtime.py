@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conditions import Conditions, curtius_kniffler
+from .errors import SimulationError
 from .network import DIRECTIONS, Line
 from .rollingstock import TrainSpec
 from .units import KMH, G
@@ -287,7 +288,7 @@ def _accelerate(car: _Car, limit: list[float], extra: list[float], envelope: lis
         if v <= 0.0:
             a = min(a_max, a_cmd)
             if a <= 0.0:
-                raise ValueError("the train cannot start: traction is below resistance and gradient")
+                raise SimulationError("the train cannot start: traction is below resistance and gradient")
             v_new, t_first = _jerk_start(dx, a, jerk)
         else:
             a = min(a_max, a_cmd, alpha + jerk * dx / v)
@@ -298,7 +299,7 @@ def _accelerate(car: _Car, limit: list[float], extra: list[float], envelope: lis
             v_new = cap
             a = (v_new * v_new - v * v) / (2.0 * dx)
         if v_new <= 0.0 and k + 1 < n:
-            raise ValueError("the train stalls: traction is below resistance and gradient")
+            raise SimulationError("the train stalls: traction is below resistance and gradient")
         alpha = a
         out[k + 1] = v = v_new
     return out, t_first

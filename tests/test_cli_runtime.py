@@ -103,3 +103,9 @@ def test_python_dash_m_and_no_traceback_on_bad_input(tmp_path):
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr == "error: train.toml: capacity: missing, expected a table\n"
+
+
+def test_a_train_that_stalls_is_a_one_line_error(capsys):
+    # at μ = 0.01 the motored half of the axles holds 0.05 m/s², less than the line's steeper gradients ask
+    assert main(["runtime", "--adhesion", "0.01"]) == 2
+    assert capsys.readouterr().err == "error: the train stalls: traction is below resistance and gradient\n"
