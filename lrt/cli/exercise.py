@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from . import drive
+
 HELP = "training exercises: list them, read a briefing, run one (control room) or drive one (cab)"
 
 
@@ -21,6 +23,7 @@ def add_parser(sub) -> None:
     b.add_argument("id", metavar="ID", help="the exercise (see lrt exercise list)")
     add_exercises_option(b)
     b.set_defaults(run=run_brief)
+    drive.add_parser(esub)
 
 
 def add_exercises_option(p: argparse.ArgumentParser) -> None:

@@ -28,8 +28,9 @@ from .stop import Berth
 __all__ = ["Event", "Trace", "DriveResult", "Session", "drive_plan", "TRACE_COLUMNS"]
 
 TRACE_COLUMNS = ("time_s", "position_m", "speed_ms", "accel_ms2", "limit_ms", "permitted_ms", "intervention_ms",
-                 "lever", "mode", "traction_n", "brake_n", "emergency", "slide", "slip", "gradient_permille")
-"""The trace's columns: one row per step, the state at the step's start and what the step applied."""
+                 "lever", "mode", "traction_n", "brake_n", "emergency", "slide", "slip", "gradient_permille", "step_m")
+"""The trace's columns: one row per step, the state at the step's start, what the step applied and the
+distance it ran (``step_m``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,7 @@ class Session:
         self._rows.append((t, s, v, forces.accel_ms2, self.route.limit(s), permitted, supervised,
                            EMERGENCY if atp.emergency else (0 if auto else self.lever), atp.mode,
                            forces.traction_n, forces.brake_n, atp.emergency, forces.slide, forces.slip,
-                           self.route.gradient(s)))
+                           self.route.gradient(s), forces.distance_m))
         self.k += 1
         if forces.slide and not self._last_slide:
             self._log("slide", "wheel slide: wheel-slide protection acting")
