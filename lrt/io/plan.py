@@ -2,7 +2,7 @@
 
 A CSV file with the columns ``time_s``, ``position_m`` and ``control``; each row gives one of the two
 (the drive clock from departure [s], or the head's distance from the departure stop mark [m]) and a
-control (``P1``-``P4``, ``C``, ``B1``-``B7``, ``EB``, ``mode ATO|PM|RM``, ``request``, ``reset``, ``doors``).
+control (``P1``-``P4``, ``C``, ``B1``-``B7``, ``EB``, ``mode ATO|PM|RM``, ``request``, ``reset``, ``doors``, ``end``).
 Lines starting with ``#`` are comments; other columns are ignored.  Controls fire in the file's order,
 so the times must not go back.  Every problem is one :class:`~lrt.errors.InputError` naming the file, the
 line and the column.

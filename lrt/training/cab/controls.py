@@ -6,7 +6,8 @@ traction).  A traction notch asks for a share of the train's maximum acceleratio
 share of its full service braking; both load-weighed (the force is ``share × rate × effective mass``) and
 not corrected for the gradient, as on a real train.  The other controls: ``mode ATO|PM|RM`` (the mode
 selector), ``request`` (ask the control centre for authorisation to drive in restricted manual),
-``reset`` (ask to release an emergency brake once the train stands) and ``doors`` (open the doors).
+``reset`` (ask to release an emergency brake once the train stands), ``doors`` (open the doors) and ``end``
+(give up the drive: a live drive's quit, logged so that its replay ends there too).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ LEVER = ("EB", *(f"B{k}" for k in range(BRAKE_STEPS, 0, -1)), "C", *(f"P{k}" for
 MODES = ("ATO", "PM", "RM")
 """Automatic (ATO), protected manual (PM: supervised against the limit and a braking curve) and restricted
 manual (RM: a fixed ceiling, for CBTC failures)."""
-ACTIONS = (*LEVER, *(f"mode {m}" for m in MODES), "request", "reset", "doors")
+ACTIONS = (*LEVER, *(f"mode {m}" for m in MODES), "request", "reset", "doors", "end")
 """Every control a plan may give, as written in a plan."""
 
 
@@ -52,7 +53,7 @@ def parse_action(text: str) -> str:
         word = words[0]
         if word.upper() in LEVER:
             return word.upper()
-        if word.lower() in ("request", "reset", "doors"):
+        if word.lower() in ("request", "reset", "doors", "end"):
             return word.lower()
     raise ValueError(text)
 

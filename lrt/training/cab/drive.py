@@ -135,6 +135,9 @@ class Session:
             self.atp.request(t)
         elif action == "reset":
             self.atp.reset(t, v)
+        elif action == "end":
+            self._log("end", "drive abandoned")
+            self.outcome = "abandoned"
         elif action == "doors":
             if self.berth.doors(t, self.dyn.s, v):
                 self.outcome = "arrived"
@@ -142,11 +145,6 @@ class Session:
             self.lever = lever_value(action)
             if self.lever == EMERGENCY:
                 self.atp.apply_emergency()
-
-    def abandon(self) -> None:
-        if not self.done:
-            self._log("end", "drive abandoned")
-            self.outcome = "abandoned"
 
     def step(self) -> None:
         """Advance the drive by one step (nothing once it has ended)."""
