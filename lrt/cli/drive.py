@@ -166,6 +166,8 @@ def write_debrief(folder: Path, exercise, spec, result, report: dict) -> None:
     from ..training.cab.drive import TRACE_COLUMNS
 
     tr = result.trace
+    error = "" if result.stop_error_m is None else f", stop error {result.stop_error_m:+.2f} m"
+    title = f"{exercise.title}: {report['outcome']}{error}, score {report['score']['total']:.1f}"
     with atomic_dir(folder) as tmp:
         (tmp / MARKER).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         buf = io.StringIO()
@@ -184,8 +186,7 @@ def write_debrief(folder: Path, exercise, spec, result, report: dict) -> None:
         plt = pyplot()
         for name, chart in (("speed.png", speed_chart), ("notches.png", lever_chart)):
             fig, ax = plt.subplots(figsize=(11, 4))
-            chart(tr, ax=ax, stop_m=_stop_m(spec), title=f"{exercise.title}: {report['outcome']}, score "
-                                                        f"{report['score']['total']:.1f}")
+            chart(tr, ax=ax, stop_m=_stop_m(spec), title=title)
             save_figure(fig, tmp / name)
             plt.close(fig)
 

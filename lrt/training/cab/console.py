@@ -100,7 +100,7 @@ def _run(scr, session: Session, title: str, rate: float) -> None:
         _draw(scr, session, title, rate, paused)
         curses.napms(25)
     _draw(scr, session, title, rate, paused)
-    _put(scr, 22, 0, f"drive ended: {session.outcome}. Press a key (or wait) for the score.", curses.A_BOLD)
+    _put(scr, 23, 0, f"drive ended: {session.outcome}. Press a key (or wait) for the score.", curses.A_BOLD)
     scr.refresh()
     scr.nodelay(False)
     scr.timeout(4000)
@@ -148,5 +148,7 @@ def _draw(scr, session: Session, title: str, rate: float, paused: bool) -> None:
     _put(scr, 11, 0, "  ".join(alarms), curses.A_REVERSE if alarms else 0)
     for i, e in enumerate(session.events[-6:]):
         _put(scr, 13 + i, 0, f"{e.time_s:7.1f} s  {e.text}")
-    _put(scr, 20, 0, "  ".join(f"{k}: {what}" for k, what in KEYS))
+    half = len(KEYS) // 2
+    _put(scr, 20, 0, "  ".join(f"{k}: {what}" for k, what in KEYS[:half]))
+    _put(scr, 21, 0, "  ".join(f"{k}: {what}" for k, what in KEYS[half:]))
     scr.refresh()
