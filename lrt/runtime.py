@@ -34,7 +34,8 @@ from .network import DIRECTIONS, Line
 from .rollingstock import TrainSpec
 from .units import KMH, G
 
-__all__ = ["RunProfile", "SegmentRun", "run_profile", "run_both", "speed_limit_profile"]
+__all__ = ["RunProfile", "SegmentRun", "run_profile", "run_both", "speed_limit_profile", "train_forces",
+           "track_force_per_kg"]
 
 _MIN_SPEED = 0.05  # [m/s] a coasting train slower than this has stalled
 
@@ -189,10 +190,7 @@ def run_profile(line: Line, train: TrainSpec, *, direction: str = "up", stops: S
         c = np.linspace(a, b, n + 1)
         s = c if direction == "up" else line.end_m - c
         limit = speed_limit_profile(line, train, direction, s, conditions)
-        tail = c - sgn * train.length_m
-        grade = (line.elevation(c) - line.elevation(tail)) / train.length_m
-        curv = sgn * (line.curvature_integral(c) - line.curvature_integral(tail)) / train.length_m
-        extra = G * (grade + train.curve_resistance_k_m / 1000.0 * curv)  # [N/kg] of train mass
+        extra = track_force_per_kg(line, train, direction, c)
         pieces.append((c, limit, extra, abs(b - a) / n))
     return _assemble(line, direction, codes, car, pieces, allowance, passengers)
 
@@ -200,6 +198,31 @@ def run_profile(line: Line, train: TrainSpec, *, direction: str = "up", stops: S
 def run_both(line: Line, train: TrainSpec, **kwargs) -> dict[str, RunProfile]:
     """Both directions over the whole line."""
     return {d: run_profile(line, train, direction=d, **kwargs) for d in DIRECTIONS}
+
+
+def track_force_per_kg(line: Line, train: TrainSpec, direction: str, head_chainage_m) -> np.ndarray:
+    """Gradient and curve resistance on the train with its head at ``head_chainage_m`` [N/kg of train mass].
+
+    ``g·(i + k/1000·1/R)`` with the gradient ``i`` (rising in the travel direction) and the curvature
+    ``1/R`` averaged over the train's length (engineering reference, section 1).
+    """
+    c = np.asarray(head_chainage_m, dtype=float)
+    sgn = 1.0 if direction == "up" else -1.0
+    tail = c - sgn * train.length_m
+    grade = (line.elevation(c) - line.elevation(tail)) / train.length_m
+    curv = sgn * (line.curvature_integral(c) - line.curvature_integral(tail)) / train.length_m
+    return G * (grade + train.curve_resistance_k_m / 1000.0 * curv)  # [N/kg] of train mass
+
+
+def train_forces(train: TrainSpec, conditions: Conditions = Conditions(), passengers: float = 0.0, *,
+                 acceleration_ms2: float, braking_ms2: float) -> "_Car":
+    """The force functions :func:`run_profile` integrates, for a train with ``passengers`` on board.
+
+    The result has ``traction_n(v)``, ``brake_cap_n(v)`` and ``resistance_n(v)`` [N] at speed ``v`` [m/s],
+    the masses ``m`` and ``m_eff`` (with the rotating-mass allowance) [kg] and the commanded rates
+    ``accel`` and ``brake`` [m/s²]; the cab (:mod:`lrt.training.cab.dynamics`) steps the same forces in time.
+    """
+    return _Car(train, conditions, passengers, acceleration_ms2, braking_ms2)
 
 
 class _Car:

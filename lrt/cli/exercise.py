@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import drive
 from .common import SEED, check_out_dir
 from .options import Range, add_number
 
@@ -40,6 +41,7 @@ def add_parser(sub) -> None:
                         "ID-decisions-2.toml ... when that exists)")
     add_exercises_option(r)
     r.set_defaults(run=run_control)
+    drive.add_parser(esub)
 
 
 def add_exercises_option(p: argparse.ArgumentParser) -> None:
