@@ -265,6 +265,9 @@ def test_a_line_needs_two_stations_and_two_are_enough(net):
     (net / "stations.csv").write_text("\n".join([rows[0], rows[1]]) + "\n", encoding="utf-8")
     assert _refusal(net) == f"{net / 'stations.csv'}: rows: 1 station(s), expected at least two stations"
     (net / "stations.csv").write_text("\n".join([rows[0], rows[1], rows[-1]]) + "\n", encoding="utf-8")
+    line_toml = (net / "line.toml").read_text(encoding="utf-8")  # its intermediate crossovers are gone too
+    (net / "line.toml").write_text(re.sub(r"\[\[crossovers\]\].*?(?=\[depot\])", "", line_toml, flags=re.S),
+                                   encoding="utf-8")
     assert read_line(net).codes == (101, 118)
 
 
