@@ -103,3 +103,14 @@ def test_the_ato_drives_to_the_mark_and_opens_the_doors():
     assert abs(result.stop_error_m) < 0.05
     assert result.interventions == 0
     assert not result.trace["emergency"].any()
+
+
+def test_a_drive_that_starts_in_restricted_manual_without_authorisation_waits_for_it():
+    s = spec(mode="RM", authorisation="on request", authorisation_delay_s=10.0, time_limit_s=40.0)
+    result = drive_plan(s, plan((0, "P2"), (5, "request")))
+    tr = result.trace
+    assert (tr["speed_ms"][tr["time_s"] <= 15.0] == 0.0).all()
+    assert tr["speed_ms"].max() > 5.0  # it went once authorised (and met the 25 km/h ceiling)
+    assert [e.text for e in result.events][:3] == ["traction cut: no movement authority in RM",
+                                                   "restricted manual requested from the control centre",
+                                                   "restricted manual authorised by the control centre"]
