@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ideal_train, make_line
-from lrt.training.cab.controls import EMERGENCY, Control, Plan
+from lrt.training.cab.controls import EMERGENCY, LEVER, Control, Plan
 from lrt.training.cab.drive import drive_plan
 from lrt.training.cab.spec import AtpRules, DriveSpec
 from lrt.units import KMH
@@ -103,3 +105,31 @@ def test_the_ato_drives_to_the_mark_and_opens_the_doors():
     assert abs(result.stop_error_m) < 0.05
     assert result.interventions == 0
     assert not result.trace["emergency"].any()
+
+
+def test_a_drive_that_starts_in_restricted_manual_without_authorisation_waits_for_it():
+    s = spec(mode="RM", authorisation="on request", authorisation_delay_s=10.0, time_limit_s=40.0)
+    result = drive_plan(s, plan((0, "P2"), (5, "request")))
+    tr = result.trace
+    assert (tr["speed_ms"][tr["time_s"] <= 15.0] == 0.0).all()
+    assert tr["speed_ms"].max() > 5.0  # it went once authorised (and met the 25 km/h ceiling)
+    assert [e.text for e in result.events][:3] == ["traction cut: no movement authority in RM",
+                                                   "restricted manual requested from the control centre",
+                                                   "restricted manual authorised by the control centre"]
+
+
+ACTIONS = st.sampled_from([*LEVER, "mode RM", "mode PM", "reset", "request", "doors"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 900), ACTIONS), max_size=12))
+def test_any_plan_keeps_the_speed_under_the_trigger_and_its_control_log_replays_it(rows):
+    # Whatever a trainee does, the ATP lets the speed pass its trigger by no more than one step's
+    # acceleration (the ideal train's 1.0 m/s² over 0.1 s), and the control log replays the drive exactly.
+    s = spec(time_limit_s=90.0, authorisation="on request", authorisation_delay_s=5.0)
+    p = plan(*sorted((k / 10.0, a) for k, a in rows))
+    result = drive_plan(s, p)
+    tr = result.trace
+    assert (tr["speed_ms"] <= tr["intervention_ms"] + 1.0 * s.step_s + 1e-9).all()
+    again = drive_plan(s, result.controls)
+    assert again.trace == result.trace and again.events == result.events

@@ -34,7 +34,7 @@ def weather(astana, name):
     return read_conditions(resolve_weather(name), astana[0])
 
 
-@pytest.mark.parametrize("name", ["normal", "severe", "icing"])
+@pytest.mark.parametrize("name", ["normal", "cold", "severe", "icing"])
 @pytest.mark.parametrize("pair", [(101, 102), (113, 114), (117, 116), (111, 112)])
 @pytest.mark.parametrize("passengers", [0, 652])
 def test_the_cab_driven_as_runtime_drives_takes_runtimes_time_within_one_percent(astana, name, pair, passengers):

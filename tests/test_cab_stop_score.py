@@ -149,3 +149,14 @@ def test_energy_at_the_substations_follows_the_drive_chain():
     assert m.traction_kwh == pytest.approx(240e3 / 3.6e6, rel=1e-6)
     assert m.drawn_kwh == pytest.approx(240e3 / 3.6e6 / (0.88 * 0.92), rel=1e-6)
     assert 0 < m.returned_kwh < 240e3 / 3.6e6 * 0.88 * 0.5
+
+
+def test_the_emergency_brake_is_friction_only_and_regenerates_nothing():
+    # From 10 m/s (above the 7 km/h fade speed), full service regenerates part of its braking; the same stop
+    # on the emergency brake regenerates nothing.
+    s = spec()
+    service = measure(drive_plan(s, plan((0, "P4"), (10, "C"), (20, "B7"))), s)
+    emergency = measure(drive_plan(s, plan((0, "P4"), (10, "C"), (20, "EB"))), s)
+    assert service.returned_kwh > 0.0
+    assert emergency.returned_kwh == 0.0
+    assert emergency.traction_kwh == pytest.approx(service.traction_kwh)

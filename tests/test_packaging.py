@@ -29,6 +29,8 @@ def test_wheel_carries_the_data_and_runs_from_anywhere(tmp_path):
     assert "lrt/_shipped/timetables/patterns/weekday.toml" in names
     assert "lrt/_shipped/scenarios/weather/extreme.toml" in names
     assert "lrt/_shipped/scenarios/weekday.toml" in names
+    assert "lrt/_shipped/exercises/icy-stop-baiterek/exercise.toml" in names
+    assert "lrt/_shipped/exercises/icy-stop-baiterek/reference.csv" in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -42,3 +44,8 @@ def test_wheel_carries_the_data_and_runs_from_anywhere(tmp_path):
     run = subprocess.run([sys.executable, "-m", "lrt", "simulate", "--daily", "2000", "--weather", "severe",
                           "--format", "json"], cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert json.loads(run.stdout)["kpis"]["trips_run"] > 200
+    # and the shipped exercises, with the reference plan of a driving one
+    ref = site / "lrt" / "_shipped" / "exercises" / "icy-stop-baiterek" / "reference.csv"
+    run = subprocess.run([sys.executable, "-m", "lrt", "exercise", "drive", "icy-stop-baiterek", "--plan", str(ref),
+                          "--format", "json"], cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout)["outcome"] == "arrived"

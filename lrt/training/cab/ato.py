@@ -7,8 +7,8 @@ to the stop mark.  It asks for *net* accelerations and corrects for resistance a
 knows; the train's jerk limit shapes every change (:mod:`lrt.training.cab.dynamics`).  Braking for a
 target, it asks for the constant deceleration that reaches the target speed exactly at the target
 ``(v² − v_t²) / (2·d)``, recomputed every step, so that a late or slow start is made up, until it has
-reached the target speed of the target it began braking for.  It starts braking half the brake's
-build-up time early, and eases off into the stop at the jerk limit (``d ≤ sqrt(2·j·v)``), as runtime does.
+reached the target speed of the target it began braking for.  It starts braking so that the brake,
+built up at the jerk limit, reaches the ATO rate on the curve, and eases off into the stop at the jerk limit (``d ≤ sqrt(2·j·v)``), as runtime does.
 """
 
 from __future__ import annotations
@@ -46,15 +46,20 @@ class Ato:
             return -dyn.service
         other = (car.resistance_n(v) + car.m * self.route.extra(s)) / m_eff  # what decelerates the train anyway
         brake = min(self.brake, ADHESION_MARGIN * car.brake_cap_n(v) / m_eff)
-        # the brake builds up at the jerk limit: look ahead by half the time that takes
-        lead = v * max(dyn.u - (other - brake), 0.0) / dyn.jerk / 2.0
-        needs, onset = {}, 0.0
-        for j, (x, vt) in enumerate(self.targets):
+        # the net acceleration falls from a0 to −brake at the jerk limit, over tau: the distance run and the
+        # speed reached meanwhile; the deceleration needed after that is what the brake must give
+        a0, j = dyn.u - other, dyn.jerk
+        tau = max(a0 + brake, 0.0) / j
+        v_tau = max(v + a0 * tau - j * tau * tau / 2.0, 0.0)
+        x_tau = v * tau + a0 * tau * tau / 2.0 - j * tau ** 3 / 6.0
+        needs = {}
+        for k, (x, vt) in enumerate(self.targets):
             if x >= s and v > vt:
                 gap = x - s - (self.release_m if vt == 0.0 else 0.0)
-                needs[j] = (v * v - vt * vt) / (2.0 * max(gap, 1e-6))
-                onset = max(onset, (v * v - vt * vt) / (2.0 * max(gap - lead, 1e-6)))
-        if onset >= brake:
+                plain = (v * v - vt * vt) / (2.0 * max(gap, 1e-6))
+                ahead = max(v_tau * v_tau - vt * vt, 0.0) / (2.0 * max(gap - x_tau, 1e-6))
+                needs[k] = max(plain, ahead)
+        if max(needs.values(), default=0.0) >= brake:
             self.braking = max(needs, key=needs.get)
         if self.braking in needs:
             need = max(needs.values())

@@ -54,7 +54,7 @@ class Atp:
         """The speed the driver may run at with the head at ``s`` [m/s] (displayed as the target speed)."""
         if self.mode == "RM":
             return min(self.rules.restricted_ceiling_ms, self.route.limit(s))
-        i, _ = self.route._index(s)
+        i, _ = self.route.cell(s)
         return min(self._curve[i], self._curve[i + 1])
 
     def supervised(self, s: float) -> float:

@@ -57,7 +57,8 @@ class Route:
         self._grade = self.gradient_permille.tolist()
         self._last = n
 
-    def _index(self, s: float) -> tuple[int, float]:
+    def cell(self, s: float) -> tuple[int, float]:
+        """The grid cell holding ``s``: its first point and the fraction of the way to the next."""
         if s <= 0.0:
             return 0, 0.0
         i = int(s)
@@ -66,17 +67,17 @@ class Route:
     def limit(self, s: float) -> float:
         """The speed limit for the whole train with the head at ``s`` [m/s] (the lower of the two grid
         points around it, so a restriction holds from its first metre)."""
-        i, _ = self._index(s)
+        i, _ = self.cell(s)
         return min(self._limit[i], self._limit[i + 1])
 
     def extra(self, s: float) -> float:
         """Gradient and curve resistance at ``s`` [N/kg], linear between grid points."""
-        i, f = self._index(s)
+        i, f = self.cell(s)
         return self._extra[i] + f * (self._extra[i + 1] - self._extra[i])
 
     def gradient(self, s: float) -> float:
         """The gradient under the train with its head at ``s`` [‰]."""
-        i, f = self._index(s)
+        i, f = self.cell(s)
         return self._grade[i] + f * (self._grade[i + 1] - self._grade[i])
 
     def targets(self, end_m: float) -> list[tuple[float, float]]:
