@@ -178,21 +178,23 @@ def test_energy_of_an_hvac_that_only_removes_the_passengers_heat():
 
     hvac = Hvac(ua_w_per_k=0.0, fresh_air_m3s=0.0, door_air_m3s=0.0, fan_power_w=0.0, cooling_cop=1.0,
                 cooling_capacity_w=1e12, passenger_heat_w=1e7)
+    # The auxiliaries draw 100 MW, so that the train-hours show to the published kWh too.
     result, scenario = _day(TRIPS, PASSENGERS, conditions=Conditions(temperature_c=20.0), energy=(10.1234, 3.1111))
-    scenario = replace(scenario, train=replace(scenario.train, energy=TrainEnergy(hvac=hvac)))
-    k = compute_kpis(result, scenario)
+    train = replace(scenario.train, energy=TrainEnergy(hvac=hvac, auxiliary_power_w=1e8))
+    k = compute_kpis(result, replace(scenario, train=train))
     hvac_mwh = 1940 / 3600 * 10.0 / 0.92                    # 5.857488
-    aux_mwh = 25_000 * 1180 / 3600 / 1e6 / 0.92            # 25 kW over 1180 s in service: 0.008907
+    aux_mwh = 100 * 1180 / 3600 / 0.92                      # 100 MW over 1180 s in service: 35.628019
     net_mwh = 6 * (10.1234 - 3.1111) / 1000                # six runs: 0.0420738
+    total = net_mwh + aux_mwh + hvac_mwh                    # 41.527581
     assert k == k | {
         "train_hours": 0.33, "traction_drawn_mwh": 0.061, "regenerated_mwh": 0.019, "traction_net_mwh": 0.042,
-        "hvac_mwh": round(hvac_mwh, 3), "auxiliary_mwh": 0.009, "energy_mwh": round(net_mwh + aux_mwh + hvac_mwh, 3),
-        "energy_kwh_per_train_km": round(1000 * (net_mwh + aux_mwh + hvac_mwh) / 15.0, 2),   # 393.9
-        "traction_kwh_per_train_km": 2.8}                                                     # 42.07 / 15
-    assert (k["hvac_mwh"], k["energy_mwh"], k["energy_kwh_per_train_km"]) == (5.857, 5.908, 393.9)
+        "hvac_mwh": 5.857, "auxiliary_mwh": 35.628, "energy_mwh": 41.528,
+        "energy_kwh_per_train_km": 2768.51,                 # 41527.58 kWh / 15 km
+        "traction_kwh_per_train_km": 2.8}                   # 42.07 / 15
+    assert (round(hvac_mwh, 3), round(aux_mwh, 3), round(total, 3)) == (5.857, 35.628, 41.528)
     # nobody on board: no heat to remove
     result, scenario = _day(TRIPS, conditions=Conditions(temperature_c=20.0))
-    k = compute_kpis(result, replace(scenario, train=replace(scenario.train, energy=TrainEnergy(hvac=hvac))))
+    k = compute_kpis(result, replace(scenario, train=train))
     assert k["hvac_mwh"] == 0.0
 
 
@@ -314,6 +316,17 @@ def test_a_day_where_nothing_ran():
         "  peak load                            n/a on n/a",
         "  peak pphpd carried / offered         n/a / n/a passengers/h (n/a, n/a)",
     ]
+
+
+def test_a_day_where_nobody_boarded_and_a_train_that_only_stood_at_its_platform():
+    # one call: the train stood at S1 from 06:54 to 07:00 and went no further; its passenger never boarded
+    stood = {"id": "U1", "direction": "up", "stops": [1], "planned_arr": [0], "planned_dep": [0], "arr": [-360],
+             "dep": [0], "load": [0], "denied": [0]}
+    k = compute_kpis(*_day([stood], [(-100, 1, 2, INF, INF, 0, "", True, 0)], conditions=Conditions(temperature_c=0.0)))
+    assert (k["passengers_generated"], k["passengers_stranded"], k["stranded_share"]) == (1, 1, 1.0)
+    assert k == k | dict.fromkeys(("mean_wait_s", "p95_wait_s", "mean_journey_s", "p95_journey_s",
+                                   "mean_in_vehicle_s", "punctuality_1min", "peak_load"))
+    assert (k["train_km"], k["train_hours"]) == (0.0, 0.1)  # 360 s in service
 
 
 def _run(trip_id, stops, planned, delays, *, direction="up", loads=None, denied=None):
