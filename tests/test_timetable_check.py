@@ -205,6 +205,17 @@ def test_terminus_platforms_exactly_full_and_one_more(third_start, found):
         assert v.expected == "at most 2 trains at the terminus at once"
 
 
+def test_a_train_standing_an_hour_or_more_at_a_terminus_is_stabled_off_the_platforms():
+    # T1 stands at S3 from 250 s for an hour (until 3850 s): not on a platform, so T2 and T3 fit; one
+    # second less and it is the third train there
+    for layover, found in ((3600.0, False), (3599.0, True)):
+        trips = [_trip("U1", "T1", 0.0), _trip("D1", "T1", 250.0 + layover, direction="down")]
+        for k, start in ((2, 150.0), (3, 300.0)):
+            trips += [_trip(f"U{k}", f"T{k}", start), _trip(f"D{k}", f"T{k}", start + 250.0 + 450.0 + 150 * k,
+                                                            direction="down")]
+        assert [v.kind for v in _check(*trips)] == ["platforms"] * found, layover
+
+
 # --- the fleet: exactly available, and one more --------------------------------------------------------
 
 SMALL_FLEET = replace(LINE, operations=replace(LINE.operations, fleet=3, reserve_trains=1))  # 2 available
@@ -382,6 +393,22 @@ def test_a_depot_move_that_overlaps_a_trip_by_more_than_a_second(pull_out_end, f
         v = out[0]
         assert (v.trip, v.train, v.station, v.time_s) == ("U1", "T1", "S1", 302.0)
         assert v.message == "pull-out 00:05:02-00:10:02 overlaps trip U1"
+
+
+@pytest.mark.parametrize("pull_in_start, found", [(1029.0, False), (1028.0, True)])
+def test_a_pull_in_that_starts_before_the_trip_ends(pull_in_start, found):
+    # the down trip from S3 at 780 s is back at S1 at 1030 s
+    trips = (_trip("U1", "T1", 0.0), _trip("D1", "T1", 780.0, direction="down"))
+    out = _check(*trips, operations=[_move("T1", "pull_in", pull_in_start, pull_in_start + 300)], line=DEPOT_LINE)
+    assert [(v.kind, v.trip) for v in out] == [("train in two places", "D1")] * found, out
+
+
+def test_a_train_ending_at_the_far_end_cannot_reach_the_depot():
+    # the depot is at S1: a train that ended at S3 and 'pulled in and out' still starts at S1 out of nowhere
+    trips = (_trip("U1", "T1", 0.0), _trip("U2", "T1", 1000.0))
+    moves = [_move("T1", "pull_in", 250.0, 550.0, stop=3), _move("T1", "pull_out", 700.0, 1000.0)]
+    (v,) = _check(*trips, operations=moves, line=DEPOT_LINE)
+    assert (v.kind, v.trip, v.message) == ("train in two places", "U2", "starts at S1 but trip U1 ended at S3")
 
 
 @pytest.mark.parametrize("pull_out_start, found", [(730.0, False), (729.0, True)])
