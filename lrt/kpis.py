@@ -451,6 +451,10 @@ def _hour(h):
     return f"{h:02d}:00-{h + 1:02d}:00" if h is not None else "n/a"
 
 
+def _text(x):
+    return str(x) if x is not None else "n/a"
+
+
 _SECTIONS = (
     ("Service", (("trips run / planned", lambda k: f"{k['trips_run']} / {k['trips_planned']}"),
                  ("revenue train-km", lambda k: _num(k["train_km"], "km")))),
@@ -465,11 +469,11 @@ _SECTIONS = (
                      lambda k: f"{_min(k['mean_journey_s'])} / {_min(k['p95_journey_s'])}"),
                     ("in vehicle: mean", lambda k: _min(k["mean_in_vehicle_s"])))),
     ("Capacity", (("train capacity", lambda k: _num(k["capacity"], "passengers")),
-                  ("peak load", lambda k: f"{_num(k['peak_load'], 'passengers')} on {k['peak_load_segment']}"),
+                  ("peak load", lambda k: f"{_num(k['peak_load'], 'passengers')} on {_text(k['peak_load_segment'])}"),
                   ("max load factor", lambda k: _share(k["max_load_factor"])),
                   ("peak pphpd carried / offered",
                    lambda k: f"{_num(k['peak_pphpd_carried'])} / {_num(k['peak_pphpd_offered'])} passengers/h "
-                             f"({k['peak_pphpd_direction']}, {_hour(k['peak_pphpd_hour'])})"),
+                             f"({_text(k['peak_pphpd_direction'])}, {_hour(k['peak_pphpd_hour'])})"),
                   ("denied boardings", lambda k: f"{_num(k['denied_boardings'])} refusals, "
                                                  f"{_share(k['denied_boardings_share'])} of passengers"))),
     ("Reliability", (("departures within 1 / 3 min of plan",

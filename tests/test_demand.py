@@ -50,6 +50,28 @@ def test_gravity_furness_matches_the_hand_worked_three_station_answer(adjacent_f
     assert_allclose(T, expected, rtol=1e-6, atol=1e-9)
 
 
+KM4 = 1000.0 * np.abs(np.subtract.outer(np.arange(4), np.arange(4)))  # stations 1 km apart
+
+
+@pytest.mark.parametrize("adjacent_factor, expected", [
+    # On three stations a symmetric deterrence is absorbed by the balancing factors (the one cycle ratio
+    # f01·f12·f20 / (f02·f21·f10) is 1), so only four stations show beta and the adjacent factor at work.
+    # beta = ln 2 per km: f = 1/2, 1/4, 1/8 at 1, 2, 3 km; a = (1, 2, 1, 2), b = (2, 1, 2, 1), T = a_i·b_j·f_ij:
+    #   row 0: 1·1/2, 1·2/4, 1·1/8     row 1: 2·2/2, 2·2/2, 2·1/4
+    #   row 2: 1·2/4, 1·1/2, 1·1/2     row 3: 2·2/8, 2·1/4, 2·2/2      (× 8 below)
+    (1.0, [[0, 4, 4, 1], [16, 0, 16, 4], [4, 4, 0, 4], [4, 4, 16, 0]]),
+    # adjacent factor 1/2: f = 1/4 at 1 km (neighbours) as at 2 km, 1/8 at 3 km
+    #   row 0: 1·1/4, 1·2/4, 1·1/8     row 1: 2·2/4, 2·2/4, 2·1/4
+    #   row 2: 1·2/4, 1·1/4, 1·1/4     row 3: 2·2/8, 2·1/4, 2·2/4      (× 8 below)
+    (0.5, [[0, 2, 4, 1], [8, 0, 8, 4], [4, 2, 0, 2], [4, 4, 8, 0]]),
+])
+def test_gravity_furness_matches_the_hand_worked_four_station_answer(adjacent_factor, expected):
+    expected = np.array(expected, dtype=float)
+    T = gravity_od(expected.sum(axis=1), expected.sum(axis=0), KM4, math.log(2), adjacent_factor)
+    # converged to 1e-10 of the total on the rows (exact on the columns): cells to 1e-9
+    assert_allclose(T, expected, rtol=1e-9, atol=1e-9 * expected.sum())
+
+
 def test_gravity_rejects_margins_with_different_totals():
     with pytest.raises(ValueError, match="same positive total"):
         gravity_od([1, 2, 3], [1, 2, 4], KM3, 0.1, 1.0)
@@ -113,6 +135,9 @@ def test_gravity_stops_at_the_tolerance_it_is_given():
     assert_allclose(T.sum(axis=0), D, rtol=1e-12)  # columns are exact after their step
     with pytest.raises(ValueError, match="did not converge"):
         gravity_od(O, D, KM3, math.log(2), max_iter=1)
+    # the tolerance is relative to the total: rows within the whole total (tol = 1) after one sweep, at any scale
+    T = gravity_od(1000 * np.array(O), 1000 * np.array(D), KM3, math.log(2), tol=1.0, max_iter=1)
+    assert np.abs(T.sum(axis=1) - 1000 * np.array(O)).max() > 1e-3  # not balanced yet: it stopped after one sweep
 
 
 # --- the model's data and the demand of a day, on a tiny line ----------------------------------------------
@@ -184,6 +209,27 @@ def test_build_demand_on_a_tiny_line_worked_by_hand():
     w = build_demand(line, _model(), day="weekend", daily=500.0, demand_factor=1.5)
     assert (w.start_s, w.n_bins, w.total) == (3600.0, 2, pytest.approx(750.0, rel=1e-12))
     assert w.label == "weekend model, 750 passengers/day"
+
+
+def test_build_demand_with_deterrence_on_four_stations():
+    # the four-station answer above (adjacent factor 1/2) as a model: its margins as weights, one 30-min bin
+    expected = np.array([[0, 2, 4, 1], [8, 0, 8, 4], [4, 2, 0, 2], [4, 4, 8, 0]], dtype=float)  # 51 trips
+    O, D = expected.sum(axis=1), expected.sum(axis=0)
+    weights = {p: O for p in ("am", "pm", "offpeak")}, {p: D for p in ("am", "pm", "offpeak")}
+    model = DemandModel(daily_total=51.0, codes=(1, 2, 3, 4), beta_per_km=math.log(2), adjacent_factor=0.5,
+                        profiles={"weekday": DayProfile(share=[0, 0, 1], bin_s=1800.0)},
+                        production=weights[0], attraction=weights[1])
+    d = build_demand(make_line((1000.0, 2000.0, 3000.0, 4000.0)), model)
+    assert (d.start_s, d.bin_s, d.n_bins) == (3600.0, 1800.0, 1)
+    assert_allclose(d.trips[0], expected, rtol=1e-9, atol=1e-9 * 51)
+
+
+def test_model_weights_are_floats_of_their_own():
+    production = _weights([0, 2, 0])  # integers
+    model = _model(production=production, daily_total=0.5)  # any positive total
+    production["am"][1] = 7
+    assert model.production["am"].dtype == float and list(model.production["am"]) == [0.0, 2.0, 0.0]
+    assert Demand(codes=(1, 2), trips=np.zeros((1, 2, 2)), start_s=0.0, bin_s=0.5).bin_s == 0.5  # any positive bin
 
 
 def test_build_demand_refuses_a_day_or_a_total_it_cannot_build():
@@ -372,6 +418,8 @@ def test_arrivals_are_sorted_and_inside_their_bins():
         assert abs(offset.mean() - 450) < 4 * 900 / math.sqrt(12 * mask.sum())
         assert offset.std() == pytest.approx(900 / math.sqrt(12), rel=4 * math.sqrt(0.8 / mask.sum()) / 2)
     assert a.codes == (1, 2, 3) and len(a) == a.time_s.size == a.origin.size == a.destination.size
+    assert a.origin.dtype == a.destination.dtype == np.int64 and a.time_s.dtype == float
+    assert not (a.time_s.flags.writeable or a.origin.flags.writeable or a.destination.flags.writeable)
 
 
 def test_same_seed_same_arrivals_and_different_seeds_differ(shipped):
@@ -486,7 +534,9 @@ def test_model_with_one_dominant_station_cannot_be_balanced(astana, model_file):
     line, _ = astana
     text = model_file.read_text(encoding="utf-8").replace("113 = { am = [ 1, 14]", "113 = { am = [90, 200]")
     model_file.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=r"demand\.toml: weights\.113\.am: .*start and .* end at this station"):
+    with pytest.raises(InputError, match=r"demand\.toml: weights\.113\.am: \d+% of the am trips start and \d+% end "
+                                         r"at this station, expected shares that leave trips for the other "
+                                         r"stations \(together well below 100 %\)$"):
         build_demand(line, read_demand_model(model_file, line))
 
 

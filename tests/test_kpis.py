@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import make_line, make_train
+from conftest import make_line, make_train, replace
 
 from lrt.conditions import Conditions
 from lrt.kpis import compute_kpis, headway_table, kpi_table_text, load_table
@@ -28,12 +28,18 @@ REQUIRED = ("passengers_generated", "passengers_completed", "mean_wait_s", "p95_
             "max_load_factor", "punctuality_1min", "headway_cv_mean", "trips_planned", "trips_run")
 
 
-def _day(trips, passengers=(), *, capacity=2, conditions=None):
+def _day(trips, passengers=(), *, capacity=2, conditions=None, stations_m=(1000.0, 3000.0, 6000.0, 8000.0),
+         planned=(), energy=(10.0, 3.0)):
     """A result and its scenario from trips written as dicts of per-call lists (times relative to T0).
 
-    Stations 1-4 at chainage 1000, 3000, 6000 and 8000 m.  The timetable is the trips' planned times.
+    Stations 1-4 at chainage 1000, 3000, 6000 and 8000 m.  The timetable is the trips' planned times, and
+    those of the ``planned`` trips that never ran.  Every run draws and returns ``energy`` [kWh].
     """
     rows, tt_trips = [], []
+    for trip in planned:
+        tt_trips.append(Trip(trip_id=trip["id"], block_id="B" + trip["id"], direction=trip["direction"],
+                             stops=tuple(trip["stops"]), arrival_s=tuple(T0 + t for t in trip["planned_arr"]),
+                             departure_s=tuple(T0 + t for t in trip["planned_dep"])))
     for trip in trips:
         n = len(trip["stops"])
         p_arr = [T0 + t for t in trip["planned_arr"]]
@@ -42,10 +48,10 @@ def _day(trips, passengers=(), *, capacity=2, conditions=None):
             arr, dep = T0 + trip["arr"][i], T0 + trip["dep"][i]
             rows.append(("B" + trip["id"], trip["id"], trip["direction"], i, trip["stops"][i], p_arr[i], p_dep[i],
                          arr, dep, trip["load"][i], 0, 0, trip["denied"][i], dep - arr, dep - 4.0,
-                         10.0 if i else 0.0, 3.0 if i else 0.0, ""))
+                         energy[0] if i else 0.0, energy[1] if i else 0.0, ""))
         tt_trips.append(Trip(trip_id=trip["id"], block_id="B" + trip["id"], direction=trip["direction"],
                              stops=tuple(trip["stops"]), arrival_s=tuple(p_arr), departure_s=tuple(p_dep)))
-    cols = list(zip(*rows))
+    cols = list(zip(*rows)) or [()] * len(EVENT_COLUMNS)
     events = {name: np.asarray(col, dtype=object if name in ("train", "trip_id", "direction", "cause") else None)
               for name, col in zip(EVENT_COLUMNS, cols)}
     pax = {}
@@ -55,11 +61,11 @@ def _day(trips, passengers=(), *, capacity=2, conditions=None):
         for name in ("arrival_s", "board_s", "alight_s"):
             pax[name] = pax[name].astype(float) + T0
         pax["stranded"] = pax["stranded"].astype(bool)
-    line = make_line((1000.0, 3000.0, 6000.0, 8000.0))
+    line = make_line(stations_m)
     timetable = Timetable(name="hand", service_id="weekday", trips=tuple(tt_trips))
     scenario = Scenario(line=line, train=make_train(), timetable=timetable,
                         options=SimOptions(load_standard=capacity), conditions=conditions or Conditions())
-    result = SimulationResult(seed=0, events=events, passengers=pax, trips_planned=len(trips),
+    result = SimulationResult(seed=0, events=events, passengers=pax, trips_planned=len(tt_trips),
                               trips_run=len(trips), metadata={})
     return result, scenario
 
@@ -97,8 +103,10 @@ PASSENGERS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def hand():
+    # built for every test (a few ms): a test that only reads a cached result would be invisible to
+    # mutmut, which runs for each mutant only the tests that call the mutated function
     result, scenario = _day(TRIPS, PASSENGERS)
     return result, scenario, compute_kpis(result, scenario)
 
@@ -162,6 +170,34 @@ def test_energy_at_the_substations_over_the_runs_and_train_hours():
     assert k["traction_kwh_per_train_km"] == pytest.approx(42 / 15.0, abs=0.01)
 
 
+def test_energy_of_an_hvac_that_only_removes_the_passengers_heat():
+    # An HVAC with no losses, no fans and a COP of 1, whose only load is the passengers' heat (10 MW each,
+    # to see the figures to the published kWh): its energy is the passenger-hours on board × 10 MW,
+    # whatever the train-hours: 1940 s × 10 MW = 5.3889 MWh at the wheel, / 0.92 at the substations
+    from lrt.rollingstock import Hvac, TrainEnergy
+
+    hvac = Hvac(ua_w_per_k=0.0, fresh_air_m3s=0.0, door_air_m3s=0.0, fan_power_w=0.0, cooling_cop=1.0,
+                cooling_capacity_w=1e12, passenger_heat_w=1e7)
+    # The auxiliaries draw 100 MW, so that the train-hours show to the published kWh too.
+    result, scenario = _day(TRIPS, PASSENGERS, conditions=Conditions(temperature_c=20.0), energy=(10.1234, 3.1111))
+    train = replace(scenario.train, energy=TrainEnergy(hvac=hvac, auxiliary_power_w=1e8))
+    k = compute_kpis(result, replace(scenario, train=train))
+    hvac_mwh = 1940 / 3600 * 10.0 / 0.92                    # 5.857488
+    aux_mwh = 100 * 1180 / 3600 / 0.92                      # 100 MW over 1180 s in service: 35.628019
+    net_mwh = 6 * (10.1234 - 3.1111) / 1000                # six runs: 0.0420738
+    total = net_mwh + aux_mwh + hvac_mwh                    # 41.527581
+    assert k == k | {
+        "train_hours": 0.33, "traction_drawn_mwh": 0.061, "regenerated_mwh": 0.019, "traction_net_mwh": 0.042,
+        "hvac_mwh": 5.857, "auxiliary_mwh": 35.628, "energy_mwh": 41.528,
+        "energy_kwh_per_train_km": 2768.51,                 # 41527.58 kWh / 15 km
+        "traction_kwh_per_train_km": 2.8}                   # 42.07 / 15
+    assert (round(hvac_mwh, 3), round(aux_mwh, 3), round(total, 3)) == (5.857, 35.628, 41.528)
+    # nobody on board: no heat to remove
+    result, scenario = _day(TRIPS, conditions=Conditions(temperature_c=20.0))
+    k = compute_kpis(result, replace(scenario, train=train))
+    assert k["hvac_mwh"] == 0.0
+
+
 def test_punctuality_delay_and_headway_cv(hand):
     result, _, k = hand
     # departure delays: 0, +30, +90, +200, -30, -70 (the terminus arrivals are not departures)
@@ -214,6 +250,176 @@ def test_load_table_and_peak_pphpd():
     # no passenger records: passenger KPIs are absent (None), not NaN
     assert k["passengers_generated"] == 0 and k["mean_wait_s"] is None and k["denied_boardings_share"] is None
     json.dumps(k, allow_nan=False)
+
+
+def test_every_kpi_of_the_hand_day_as_published(hand):
+    # the whole dict, rounded as published (shares to 4 digits, seconds to 0.1 s, CV to 3 digits,
+    # train-hours to 0.01 h); every value is worked out in the tests above
+    _, _, k = hand
+    assert k == {
+        "trips_planned": 3, "trips_run": 3, "train_km": 15.0,
+        "passengers_generated": 9, "passengers_completed": 8, "passengers_stranded": 1, "stranded_share": 0.1111,
+        "passengers_detrained": 1,
+        "mean_wait_s": 318.8, "p95_wait_s": 805.5,                 # 2550 / 8 = 318.75
+        "excess_wait_s": -35.7,                                      # (3·(-30.17) + 2·(-43.875)) / 5 = -35.65
+        "mean_journey_s": 561.2, "p95_journey_s": 1090.0,           # 4490 / 8 = 561.25
+        "mean_in_vehicle_s": 242.5,                                  # 1940 / 8
+        "capacity": 2, "denied_boardings": 4, "denied_boardings_share": 0.2222,
+        "peak_load": 2, "peak_load_segment": "1->2", "max_load_factor": 1.0,
+        "peak_pphpd_carried": 6, "peak_pphpd_offered": 6, "peak_pphpd_direction": "up", "peak_pphpd_hour": 7,
+        "punctuality_1min": 0.5, "punctuality_3min": 0.8333, "early_departures_share": 0.1667,
+        "mean_departure_delay_s": 36.7, "delay_minutes": 5.3,        # 220 / 6 = 36.67; 320 / 60 = 5.33
+        "headway_cv_mean": 0.139,                                    # (45/435 + 70/400) / 2 = 0.1392
+        "train_hours": 0.33,                                         # 1180 s
+        "traction_drawn_mwh": None, "regenerated_mwh": None, "traction_net_mwh": None, "hvac_mwh": None,
+        "auxiliary_mwh": None, "energy_mwh": None, "energy_kwh_per_train_km": None,
+        "traction_kwh_per_train_km": None,
+    }
+
+
+def test_tables_have_the_documented_columns_and_whole_hours(hand):
+    result, scenario, _ = hand
+    hw, loads = headway_table(result), load_table(result, scenario)
+    assert list(hw.columns) == ["station", "direction", "hour", "n", "headway_mean_s", "headway_cv",
+                                "planned_headway_mean_s", "adherence_cv"]
+    assert list(loads.columns) == ["direction", "from_station", "to_station", "hour", "trains", "load_mean",
+                                   "load_max", "load_factor_max", "carried", "offered"]
+    assert hw["hour"].dtype.kind == loads["hour"].dtype.kind == "i"
+    assert list(loads.index) == [0, 1] and list(loads.hour) == [7, 7]
+
+
+def test_a_day_where_nothing_ran():
+    # one trip planned, none run, nobody came: counts are zero, everything undefined is None (not NaN)
+    planned = [{"id": "U1", "direction": "up", "stops": [1, 2], "planned_arr": [0, 120], "planned_dep": [0, 120]}]
+    result, scenario = _day([], planned=planned, conditions=Conditions(temperature_c=-10.0))
+    k = compute_kpis(result, scenario)
+    nothing = dict.fromkeys(("stranded_share", "mean_wait_s", "p95_wait_s", "excess_wait_s", "mean_journey_s",
+                             "p95_journey_s", "mean_in_vehicle_s", "denied_boardings_share", "peak_load",
+                             "peak_load_segment", "max_load_factor", "peak_pphpd_carried", "peak_pphpd_offered",
+                             "peak_pphpd_direction", "peak_pphpd_hour", "punctuality_1min", "punctuality_3min",
+                             "early_departures_share", "mean_departure_delay_s", "headway_cv_mean",
+                             "energy_kwh_per_train_km", "traction_kwh_per_train_km"))
+    assert k == nothing | {
+        "trips_planned": 1, "trips_run": 0, "train_km": 0.0, "passengers_generated": 0, "passengers_completed": 0,
+        "passengers_stranded": 0, "passengers_detrained": 0, "capacity": 2, "denied_boardings": 0,
+        "delay_minutes": 0.0, "train_hours": 0.0, "traction_drawn_mwh": 0.0, "regenerated_mwh": 0.0,
+        "traction_net_mwh": 0.0, "hvac_mwh": 0.0, "auxiliary_mwh": 0.0, "energy_mwh": 0.0}
+    json.dumps(k, allow_nan=False)
+    assert headway_table(result).empty and list(headway_table(result).columns)[:3] == ["station", "direction", "hour"]
+    assert load_table(result, scenario).empty and list(load_table(result, scenario).columns)[-2:] == ["carried",
+                                                                                                       "offered"]
+    text = kpi_table_text(k)
+    # nothing ran: no peak anywhere (not "None")
+    assert [line for line in text.splitlines() if "peak" in line or "wait" in line] == [
+        "  wait: mean / 95th percentile         n/a / n/a",
+        "  excess wait (EWT)                    n/a",
+        "  peak load                            n/a on n/a",
+        "  peak pphpd carried / offered         n/a / n/a passengers/h (n/a, n/a)",
+    ]
+
+
+def test_a_day_where_nobody_boarded_and_a_train_that_only_stood_at_its_platform():
+    # one call: the train stood at S1 from 06:54 to 07:00 and went no further; its passenger never boarded
+    stood = {"id": "U1", "direction": "up", "stops": [1], "planned_arr": [0], "planned_dep": [0], "arr": [-360],
+             "dep": [0], "load": [0], "denied": [0]}
+    k = compute_kpis(*_day([stood], [(-100, 1, 2, INF, INF, 0, "", True, 0)], conditions=Conditions(temperature_c=0.0)))
+    assert (k["passengers_generated"], k["passengers_stranded"], k["stranded_share"]) == (1, 1, 1.0)
+    assert k == k | dict.fromkeys(("mean_wait_s", "p95_wait_s", "mean_journey_s", "p95_journey_s",
+                                   "mean_in_vehicle_s", "punctuality_1min", "peak_load"))
+    assert (k["train_km"], k["train_hours"]) == (0.0, 0.1)  # 360 s in service
+
+
+def _run(trip_id, stops, planned, delays, *, direction="up", loads=None, denied=None):
+    """A trip with no planned dwell: ``planned`` times at each stop, actual = planned + ``delays`` [s]."""
+    actual = [t + d for t, d in zip(planned, delays)]
+    return {"id": trip_id, "direction": direction, "stops": list(stops), "planned_arr": list(planned),
+            "planned_dep": list(planned), "arr": actual, "dep": actual,
+            "load": list(loads or [0] * len(stops)), "denied": list(denied or [0] * len(stops))}
+
+
+def test_one_passenger_on_one_run():
+    # S1 at 1000 m, S2 at 2234.56 m: 1.23456 train-km.  The train leaves S1 60 s late with the one
+    # passenger, who waited 123.456 s, was left behind once and rides 150.2 s; capacity 3
+    trip = _run("U1", [1, 2], [-60.0, 90.0], [60.0, 60.2], loads=[1, 0], denied=[1, 0])
+    passenger = [(-123.456, 1, 2, 0.0, 150.2, 1, "U1", False, 0)]
+    result, scenario = _day([trip], passenger, capacity=3, stations_m=(1000.0, 2234.56, 6000.0))
+    k = compute_kpis(result, scenario)
+    assert k["train_km"] == 1.2
+    assert (k["mean_wait_s"], k["p95_wait_s"]) == (123.5, 123.5)
+    assert (k["mean_journey_s"], k["p95_journey_s"], k["mean_in_vehicle_s"]) == (273.7, 273.7, 150.2)
+    assert (k["stranded_share"], k["denied_boardings"], k["denied_boardings_share"]) == (0.0, 1, 1.0)
+    assert (k["peak_load"], k["peak_load_segment"], k["max_load_factor"]) == (1, "1->2", 0.333)
+    # one departure, exactly 60 s late: within a minute (|delay| <= 60 s), not early
+    assert (k["punctuality_1min"], k["punctuality_3min"], k["early_departures_share"]) == (1.0, 1.0, 0.0)
+    assert (k["mean_departure_delay_s"], k["delay_minutes"]) == (60.0, 1.0)
+    assert k["excess_wait_s"] is None and k["headway_cv_mean"] is None  # one departure: no headway
+
+
+def test_punctuality_on_both_sides_of_one_and_three_minutes():
+    # nine departures late by +60, -60, +61 | -61, +180, -180 | +181, 0, 0 s
+    trips = [_run("U1", [1, 2, 3, 4], [0, 300, 600, 900], [60, -60, 61, 0]),
+             _run("U2", [1, 2, 3, 4], [1200, 1500, 1800, 2100], [-61, 180, -180, 0]),
+             _run("U3", [1, 2, 3, 4], [2400, 2700, 3000, 3300], [181, 0, 0, 0])]
+    k = compute_kpis(*_day(trips))
+    assert k["punctuality_1min"] == 0.4444        # 60, -60, 0, 0: 4/9
+    assert k["punctuality_3min"] == 0.8889        # all but 181: 8/9
+    assert k["early_departures_share"] == 0.2222  # more than 60 s early: -61, -180 (not -60): 2/9
+    assert k["mean_departure_delay_s"] == 20.1    # 181 / 9
+    assert k["delay_minutes"] == 8.0              # (60 + 61 + 180 + 181) / 60 = 8.03
+
+
+def test_excess_wait_over_two_hours_and_two_platforms():
+    # Four up trips planned from S1 at 07:50, 07:55, 08:00, 08:05 (S2 150 s later).  The second leaves S1
+    # 100 s and S2 160 s late, the third 20 s late at both.
+    trips = [_up("U1", 3000, [0, 0], [0, 0], [2, 2], [0, 0]), _up("U2", 3300, [100, 160], [140, 160], [2, 2], [0, 0]),
+             _up("U3", 3600, [20, 20], [20, 20], [2, 2], [0, 0]), _up("U4", 3900, [0, 0], [0, 0], [2, 2], [0, 0])]
+    # S1 planned 3000, 3300, 3600, 3900: SWT 07:00 300²/(2·300) = 150 (the headway ending 07:55);
+    #   08:00 (300² + 300²)/(2·600) = 150 (ending 08:00:00 and 08:05).  Actual 3000, 3400, 3620, 3900:
+    #   AWT 07:00 400²/800 = 200 (+50); 08:00 (220² + 280²)/(2·500) = 126.8 (-23.2)
+    # S2 planned 3150, 3450, 3750, 4050; actual 3150, 3610, 3770, 4050: no actual headway ends in the
+    #   07:00 hour (left out); 08:00: SWT (300² + 300²)/600 = 150, AWT (460² + 160² + 280²)/1800 = 175.33
+    passengers = [
+        (2990, 1, 3, 3000, 3300, 0, "U1", False, 0),   # before the first planned departure: left out
+        (3000, 1, 3, 3000, 3300, 0, "U1", False, 0),   # at it: 07:00, +50
+        (3500, 1, 3, 3620, 3920, 0, "U3", False, 0),   # 07:58:20, +50
+        (3603, 1, 3, 3620, 3920, 0, "U3", False, 0),   # 08:00:03, -23.2
+        (3900, 1, 3, 3900, 4200, 0, "U4", False, 0),   # at the last planned departure: -23.2
+        (3901, 1, 3, INF, INF, 0, "", True, 0),        # after it: left out
+        (3200, 2, 3, 3610, 3760, 0, "U2", False, 0),   # S2 in the 07:00 hour: left out
+        (3700, 2, 3, 3770, 3920, 0, "U3", False, 0),   # S2 at 08:00: +25.33
+    ]
+    # a down trip planned but never run: its platforms have no actual headway at all
+    never = [{"id": "D1", "direction": "down", "stops": [3, 2, 1], "planned_arr": [3000, 3150, 3300],
+              "planned_dep": [3000, 3180, 3300]}]
+    k = compute_kpis(*_day(trips, passengers, planned=never))
+    ewt = (2 * 50 + 2 * (126.8 - 150) + (315600 / 1800 - 150)) / 5
+    assert ewt == pytest.approx(15.787, abs=1e-3)
+    assert k["excess_wait_s"] == 15.8
+    # nobody inside the planned service: no EWT
+    k = compute_kpis(*_day(trips, [passengers[0], passengers[5]]))
+    assert k["excess_wait_s"] is None
+
+
+def test_peak_pphpd_tie_goes_to_the_earlier_hour_and_a_train_that_takes_nobody():
+    # 2 -> 3 up in the 07:00 hour and 3 -> 2 down in the 08:00 hour both carry 4
+    up1 = _up("U1", 0, [0, 0], [0, 0], [1, 2], [0, 0])
+    up2 = _up("U2", 600, [0, 0], [0, 0], [2, 2], [0, 0])
+    down = _run("D1", [3, 2, 1], [3600, 3780, 3900], [0, 0, 0], direction="down", loads=[4, 2, 0])
+    k = compute_kpis(*_day([up1, up2, down], capacity=4))
+    assert (k["peak_pphpd_carried"], k["peak_pphpd_direction"], k["peak_pphpd_hour"]) == (4, "up", 7)
+    assert (k["peak_load"], k["peak_load_segment"]) == (4, "3->2")
+    # a train that takes nobody (load standard 0): no load factor
+    k = compute_kpis(*_day([up1], capacity=0))
+    assert (k["capacity"], k["peak_load"], k["max_load_factor"]) == (0, 2, None)
+
+
+def test_headway_table_hours_are_clock_hours_of_the_later_departure():
+    # S1 departures at 07:59:00, 08:00:03 and 08:05:00: headways of 63 s (08:00 hour) and 297 s (08:00)
+    trips = [_run("U1", [1, 2], [3540, 3660], [0, 0]), _run("U2", [1, 2], [3603, 3723], [0, 0]),
+             _run("U3", [1, 2], [3900, 4020], [0, 0])]
+    hw = headway_table(_day(trips)[0])
+    row = hw.set_index(["station", "direction", "hour"]).loc[(1, "up", 8)]
+    assert (row.n, row.headway_mean_s) == (2, 180.0)
 
 
 def test_load_heatmap_grid_and_file(hand, tmp_path):

@@ -205,6 +205,17 @@ def test_terminus_platforms_exactly_full_and_one_more(third_start, found):
         assert v.expected == "at most 2 trains at the terminus at once"
 
 
+def test_a_train_standing_an_hour_or_more_at_a_terminus_is_stabled_off_the_platforms():
+    # T1 stands at S3 from 250 s for an hour (until 3850 s): not on a platform, so T2 and T3 fit; one
+    # second less and it is the third train there
+    for layover, found in ((3600.0, False), (3599.0, True)):
+        trips = [_trip("U1", "T1", 0.0), _trip("D1", "T1", 250.0 + layover, direction="down")]
+        for k, start in ((2, 150.0), (3, 300.0)):
+            trips += [_trip(f"U{k}", f"T{k}", start), _trip(f"D{k}", f"T{k}", start + 250.0 + 450.0 + 150 * k,
+                                                            direction="down")]
+        assert [v.kind for v in _check(*trips)] == ["platforms"] * found, layover
+
+
 # --- the fleet: exactly available, and one more --------------------------------------------------------
 
 SMALL_FLEET = replace(LINE, operations=replace(LINE.operations, fleet=3, reserve_trains=1))  # 2 available
@@ -237,6 +248,13 @@ def test_service_day_ends_exactly_at_30_00_00():
     assert str(v) == "--:--:--  service day  trip L  train T1: a time of 108001 s"
 
 
+def test_a_trip_outside_the_day_is_named_by_its_first_time_outside():
+    end = 30 * 3600.0
+    # arrives at S2 at 30:00:10 and S3 at 30:02:30: the first time outside is the arrival at S2
+    (v,) = _check(_trip("L", "T1", end - 100.0))
+    assert (v.time_s, v.message) == (end + 10, "a time of 108010 s")
+
+
 def test_service_day_starts_exactly_at_midnight():
     assert _check(_trip("E", "T1", 0.0)) == []
     (v,) = _check(_trip("E", "T1", -1.0))
@@ -260,6 +278,10 @@ def test_a_trip_outside_the_day_takes_no_part_in_the_other_checks():
     # 40 s after a trip that starts at -1 s would be a headway finding, were that trip in the day
     out = _check(_trip("E", "T1", -1.0), _trip("F", "T2", 39.0))
     assert [(v.kind, v.trip) for v in out] == [("service day", "E")]
+    # a pull-out from -10 s to 700 s would overlap the trip at 600 s, were it in the day
+    pull_out = BlockEvent(block_id="T1", event="pull_out", stop=1, start_s=-10.0, end_s=700.0)
+    out = _check(_trip("U1", "T1", 600.0), operations=[pull_out])
+    assert [(v.kind, v.train, v.message) for v in out] == [("service day", "T1", "pull-out at -10 s")]
 
 
 def test_findings_come_in_time_order_after_those_outside_the_day():
@@ -273,6 +295,22 @@ def test_findings_come_in_time_order_after_those_outside_the_day():
     assert str(out[2]) == ("00:18:20  headway  trip B  train T2  at S1: departs 100 s after trip A (train T1); "
                            "the minimum terminal headway here is 140 s")
     assert out[2].where == "trip B (train T2) at S1" and out[2].clock == "00:18:20"
+    # a finding at 00:00:00 still comes after those outside the day
+    out = _check(_trip("A", "T1", 0.0, run=100.0), _trip("L", "T3", 30 * 3600.0))
+    assert [(v.kind, v.time_s) for v in out] == [("service day", 30 * 3600 + 110), ("run time", 0.0),
+                                                 ("run time", 130.0)]
+
+
+def test_where_a_finding_is_for_the_error_line():
+    trip = _trip("U1", "T1", 600.0)
+    (fleet,) = _check(_trip("U1", "T1", 0.0, run=200.0), _trip("U2", "T2", 150.0, run=200.0), line=SMALL_FLEET,
+                      reserve=2)
+    (event,) = _check(trip, operations=[BlockEvent(block_id="T1", event="pull_in", stop=3, start_s=850.0,
+                                                   end_s=30 * 3600.0 + 5)])
+    assert (fleet.where, fleet.clock, str(fleet)) == (
+        "fleet", "00:02:30", "00:02:30  fleet: up to 2 trains out at once until 00:07:10, 1 available (fleet 3 - 2 "
+                             "reserve)")
+    assert (event.where, str(event)) == ("train T1", "--:--:--  service day  train T1: pull-in at 108005 s")
 
 
 # --- the shape of a trip: known stops, times that increase, stops in line order ---------------------------
@@ -317,6 +355,10 @@ def test_an_unknown_stop_is_the_only_finding_of_its_trip():
     assert [(v.kind, v.trip, v.train, v.station, v.time_s) for v in out] == [("unknown stop", "B", "T2", "9", 60.0)]
     assert out[0].message == "stop 9 is not a station of test line"
     assert out[0].expected == "a station of test line (1-3)"
+    # a station that is not on the line is named by its code where the train is found in two places
+    after = replace(_trip("U2", "T2", 700.0), stops=(9, 2, 3))
+    out = [v for v in _check(bad, after) if v.kind == "train in two places"]
+    assert [(v.trip, v.station, v.message) for v in out] == [("U2", "9", "starts at 9 but trip B ended at S3")]
 
 
 # --- depot moves ----------------------------------------------------------------------------------------
@@ -353,13 +395,30 @@ def test_a_depot_move_that_overlaps_a_trip_by_more_than_a_second(pull_out_end, f
         assert v.message == "pull-out 00:05:02-00:10:02 overlaps trip U1"
 
 
+@pytest.mark.parametrize("pull_in_start, found", [(1029.0, False), (1028.0, True)])
+def test_a_pull_in_that_starts_before_the_trip_ends(pull_in_start, found):
+    # the down trip from S3 at 780 s is back at S1 at 1030 s
+    trips = (_trip("U1", "T1", 0.0), _trip("D1", "T1", 780.0, direction="down"))
+    out = _check(*trips, operations=[_move("T1", "pull_in", pull_in_start, pull_in_start + 300)], line=DEPOT_LINE)
+    assert [(v.kind, v.trip) for v in out] == [("train in two places", "D1")] * found, out
+
+
+def test_a_train_ending_at_the_far_end_cannot_reach_the_depot():
+    # the depot is at S1: a train that ended at S3 and 'pulled in and out' still starts at S1 out of nowhere
+    trips = (_trip("U1", "T1", 0.0), _trip("U2", "T1", 1000.0))
+    moves = [_move("T1", "pull_in", 250.0, 550.0, stop=3), _move("T1", "pull_out", 700.0, 1000.0)]
+    (v,) = _check(*trips, operations=moves, line=DEPOT_LINE)
+    assert (v.kind, v.trip, v.message) == ("train in two places", "U2", "starts at S1 but trip U1 ended at S3")
+
+
 @pytest.mark.parametrize("pull_out_start, found", [(730.0, False), (729.0, True)])
 def test_the_fleet_counts_trains_on_their_way_to_and_from_the_depot(pull_out_start, found):
     # T1 is out from its first trip until its pull-in ends at 730 s; T2 runs 150-980 s; T3 is out from
     # the start of its pull-out: when T1 is in (two out) or one second before (three)
     trips = (_trip("U1", "T1", 0.0, run=200.0), _trip("U2", "T2", 150.0, run=400.0),
              _trip("U3", "T3", pull_out_start + 300.0))
-    moves = [_move("T1", "pull_in", 430.0, 730.0, stop=3), _move("T3", "pull_out", pull_out_start, pull_out_start + 300)]
+    moves = [_move("T1", "pull_in", 430.0, 730.0, stop=3),
+             _move("T3", "pull_out", pull_out_start, pull_out_start + 300)]
     out = _check(*trips, operations=moves, line=DEPOT_LINE)
     assert [(v.kind, v.time_s) for v in out] == [("fleet", 729.0)] * found, out
 
@@ -367,7 +426,8 @@ def test_the_fleet_counts_trains_on_their_way_to_and_from_the_depot(pull_out_sta
 def test_the_fleet_fit_for_service_in_the_conditions():
     # 70 % of a fleet of 3 is 2.1 trains: 2 fit for service; with no reserve 2 may be out at once
     cold = Conditions(name="cold", fleet_availability=0.7)
-    trips = (_trip("U1", "T1", 0.0, run=200.0), _trip("U2", "T2", 150.0, run=200.0), _trip("U3", "T3", 429.0, run=200.0))
+    trips = (_trip("U1", "T1", 0.0, run=200.0), _trip("U2", "T2", 150.0, run=200.0),
+             _trip("U3", "T3", 429.0, run=200.0))
     (v,) = _check(*trips, line=SMALL_FLEET, conditions=cold, reserve=0)
     assert v.message == ("up to 3 trains out at once until 00:07:10, 2 available (2 of 3 fit for service in cold "
                          "conditions - 0 reserve)")
