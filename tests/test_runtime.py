@@ -276,3 +276,30 @@ def test_a_train_that_cannot_climb_is_a_simulation_error():
         run_profile(later, train, conditions=weak)
     # and with μ = 0.15 (1.47 m/s² at most) it climbs at its ATO rate of 1 m/s² plus the gradient
     run_profile(later, train, conditions=Conditions(adhesion_traction=0.15, adhesion_braking=1.0))
+
+
+def test_jerk_ramps_longer_than_a_step_mirror_the_start_and_the_stop():
+    # At 0.1 m/s³ the ramp to 1 m/s² lasts 10 s and 16.7 m: several grid steps.  A start from rest and a stop
+    # at the same rate and jerk are mirror images of each other (time reversal), so the speeds on the grid are
+    # too, point for point; the first step is the ramp's closed form: t = (6·dx/j)^(1/3), v = j·t²/2.
+    jerk, dx = 0.1, 2.0
+    line = make_line((1000.0, 3000.0), line_speed_ms=20.0, acceleration=1.0, braking=1.0)
+    p = run_profile(line, replace(ideal_train(1.0, 1.0, 20.0), jerk_ms3=jerk), conditions=DRY, allowance=0.0,
+                    step_m=dx)
+    t1 = (6 * dx / jerk) ** (1 / 3)  # 4.932 s
+    assert p.time_s[1] == pytest.approx(t1, rel=1e-12)
+    assert p.speed_ms[1] == pytest.approx(jerk * t1**2 / 2, rel=1e-12)  # 1.216 m/s
+    assert p.time_s[-1] - p.time_s[-2] == pytest.approx(t1, rel=1e-12)
+    assert_allclose(p.speed_ms, p.speed_ms[::-1], rtol=1e-12, atol=1e-12)
+    # each ramp costs tau/2 - a·tau²/(24 v) = 5 - 0.208 s; beyond its first step the grid takes the ramp with
+    # Δt ≈ Δx/v, first order where v -> 0, about 8 % short of it at this jerk
+    lag = 2 * (10 / 2 - 1.0 * 10**2 / (24 * 20))
+    assert p.running_s - (2000 / 20 + 20 / 2 + 20 / 2) == pytest.approx(lag, rel=0.1)
+    # a ramp shorter than the step (0.8 m/s³: 1.25 s, 0.26 m) ends inside the first step, exactly:
+    # v = sqrt(v_r² + 2a(dx - x_r)) with v_r = a·tau/2 = 0.625 m/s, x_r = j·tau³/6; t = tau + (v - v_r)/a
+    p = run_profile(line, replace(ideal_train(1.0, 1.0, 20.0), jerk_ms3=0.8), conditions=DRY, allowance=0.0,
+                    step_m=dx)
+    tau, v_r, x_r = 1.25, 0.625, 0.8 * 1.25**3 / 6
+    v1 = math.sqrt(v_r**2 + 2 * (dx - x_r))
+    assert (p.speed_ms[1], p.time_s[1]) == pytest.approx((v1, tau + v1 - v_r), rel=1e-12)
+
