@@ -473,3 +473,63 @@ def test_profile_arrays_hand_worked_over_two_runs():
     assert skip.stops == (1, 3) and skip.running_s == pytest.approx(4000 / 20 + 20, rel=1e-9)
     slow = run_profile(line, train, conditions=replace(DRY, braking_rate_factor=0.5), allowance=0.0, stops=[1, 2])
     assert slow.running_s == pytest.approx(2000 / 20 + 20 / 2 + 20 / (2 * 0.5), rel=1e-9)
+
+
+# --- the running-time allowance, driven by coasting --------------------------------------------------------
+COAST = 0.04  # [N/kg] Davis A of a train with no other resistance: it coasts at a constant 0.04 m/s²
+
+
+def _coasting_time(x0, d, a=1.0, b=1.0, v=20.0, c=COAST):
+    """Closed form: accelerate at a (to v at most) until x0, coast at −c, brake at b into the stop d away [s]."""
+    v0 = min(v, math.sqrt(2 * a * x0))
+    t = v0 / a + (x0 - v**2 / (2 * a)) / v if v0 == v else v0 / a
+    x_meet = (2 * b * d - v0**2 - 2 * c * x0) / (2 * b - 2 * c)  # v0² − 2c(x − x0) = 2b(d − x)
+    v_meet = math.sqrt(2 * b * (d - x_meet))
+    return t + (v0 - v_meet) / c + v_meet / b, v_meet
+
+
+@pytest.mark.parametrize("d, allowance", [(2000.0, 0.03), (2000.0, 0.1), (392.0, 0.2)])
+def test_allowance_is_coasting_from_the_earliest_point_that_keeps_the_time(d, allowance):
+    # flat out: 2000 m at 20 m/s in 120 s; 392 m peaks at sqrt(392) = 19.8 m/s 196 m out (on the grid), 39.6 s
+    line = make_line((1000.0, 1000.0 + d), line_speed_ms=20.0)
+    train = replace(ideal_train(1.0, 1.0, 20.0), davis_a_n_per_kg=COAST)
+    dx = 4.0
+    p = run_profile(line, train, conditions=DRY, allowance=allowance, step_m=dx)
+    t_min = 2000 / 20 + 20 / 2 + 20 / 2 if d == 2000.0 else 2 * math.sqrt(392.0)
+    assert p.min_running_s == pytest.approx(t_min, rel=1e-9)
+    # the coasting steps carry exactly no force, and the speed falls as v² = v0² − 2·c·(x − x0) on them
+    coasting = np.nonzero(p.force_n[:-1] == 0.0)[0]
+    k0, k1 = coasting[0], coasting[-1] + 1
+    assert (np.diff(coasting) == 1).all() and (p.force_n[:k0] > 0).all() and (p.force_n[k1:-1] < 0).all()
+    x0, v0 = p.position_m[k0], p.speed_ms[k0]
+    x = p.position_m[k0:k1 + 1]
+    assert_allclose(p.speed_ms[k0:k1 + 1], np.sqrt(v0**2 - 2 * COAST * (x - x0)), rtol=1e-12)
+    to_go = p.position_m[k1 + 1:]
+    assert_allclose(p.speed_ms[k1 + 1:], np.sqrt(2 * 1.0 * (d - to_go)), rtol=1e-9, atol=1e-12)
+    # the run keeps (1 + allowance) × flat out, and coasting one step earlier would not: the bisection found the
+    # earliest coasting point on the grid.  The closed form holds to the grid's bound on the step where the coast
+    # meets the braking curve.
+    target = (1 + allowance) * t_min
+    t_here, v_meet = _coasting_time(x0, d)
+    eps = (1.0 + COAST) * dx**2 / (2 * v_meet**3)
+    assert p.running_s <= target * (1 + 1e-12)
+    assert p.running_s == pytest.approx(t_here, abs=eps)
+    assert _coasting_time(x0 - dx, d)[0] > target + eps
+    assert p.segments[0].run_s == pytest.approx(p.running_s, rel=1e-12)
+    assert p.segments[0].min_run_s == pytest.approx(t_min, rel=1e-9)
+
+
+def test_coasting_down_a_descent_keeps_to_the_speed_limit():
+    # on a 2 % descent gravity (0.196 m/s²) beats the coasting resistance (0.04): a coasting train speeds up
+    # at 0.156 m/s² until the limit, where it is held
+    line = make_line((1000.0, 3000.0), line_speed_ms=20.0, gradients=[(0.0, 4000.0, -0.02)])
+    train = replace(ideal_train(1.0, 1.0, 20.0), davis_a_n_per_kg=COAST)
+    p = run_profile(line, train, conditions=DRY, allowance=0.05, step_m=4.0)
+    assert (p.speed_ms <= p.limit_ms).all()
+    coasting = np.nonzero(p.force_n[:-1] == 0.0)[0]
+    k0, x0 = coasting[0], p.position_m[coasting[0]]
+    gaining = k0 + np.nonzero(p.speed_ms[k0:] >= 20.0)[0][0]
+    x = p.position_m[k0:gaining]
+    assert gaining > k0 + 10
+    assert_allclose(p.speed_ms[k0:gaining], np.sqrt(p.speed_ms[k0]**2 + 2 * (G * 0.02 - COAST) * (x - x0)), rtol=1e-12)
+    assert p.running_s <= 1.05 * p.min_running_s * (1 + 1e-12)
