@@ -313,6 +313,7 @@ def _accelerate(car: _Car, limit: list[float], extra: list[float], envelope: lis
             if a <= 0.0:
                 raise SimulationError("the train cannot start: traction is below resistance and gradient")
             v_new, t_first = _jerk_start(dx, a, jerk)
+            a = min(a, jerk * t_first)  # a ramp longer than the step is still rising at its end
         else:
             a = min(a_max, a_cmd, alpha + jerk * dx / v)
             v2 = v * v + 2.0 * a * dx

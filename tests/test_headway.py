@@ -22,10 +22,12 @@ def test_close_in_time_hand_worked_example():
     # L = 60 m, P_mb = 50 m, a = d = 1.0 m/s², K = 0.75, t_os + t_jl + t_br = 3 + 0.5 + 1.5 s
     # v_a = 40 km/h = 11.111 m/s: sqrt(2*110/1) = 14.832; + 5; + 11.111/1 = 11.111; + 11.111/2*(1/0.75-1) = 1.852
     t40 = close_in_time(length_m=60, approach_ms=40 / 3.6, accel_ms2=1.0, decel_ms2=1.0, k=0.75, sig=SIG)
-    assert t40 == pytest.approx(14.832 + 5 + 11.111 + 1.852, abs=0.01)
+    assert t40 == pytest.approx(math.sqrt(220) + 5 + 40 / 3.6 + 40 / 3.6 / 2 * (1 / 0.75 - 1), rel=1e-12)
+    assert t40 == pytest.approx(14.832 + 5 + 11.111 + 1.852, abs=0.001)
     # v_a = 80 km/h = 22.222 m/s: 14.832 + 5 + 22.222 + 3.704 = 45.758
     t80 = close_in_time(length_m=60, approach_ms=80 / 3.6, accel_ms2=1.0, decel_ms2=1.0, k=0.75, sig=SIG)
-    assert t80 == pytest.approx(45.758, abs=0.01)
+    assert t80 == pytest.approx(math.sqrt(220) + 5 + 80 / 3.6 + 80 / 3.6 / 2 * (1 / 0.75 - 1), rel=1e-12)
+    assert t80 == pytest.approx(45.758, abs=0.001)
     # TCQSM station headway with dwell 30 s and operating margin 20 s: 83 to 96 s (reference worked example)
     assert t40 + 30 + 20 == pytest.approx(82.8, abs=0.1)
     assert t80 + 30 + 20 == pytest.approx(95.8, abs=0.1)
@@ -33,7 +35,9 @@ def test_close_in_time_hand_worked_example():
 
 def test_line_separation_hand_worked():
     # v = 20 m/s, d = 1, K = 0.75: (60 + 50 + 20²/(2*1*0.75) + 20*5) / 20 = (110 + 266.67 + 100) / 20 = 23.83 s
-    assert line_separation([20.0], length_m=60, decel_ms2=1.0, k=0.75, sig=SIG)[0] == pytest.approx(23.833, abs=0.001)
+    sep = line_separation([20.0], length_m=60, decel_ms2=1.0, k=0.75, sig=SIG)[0]
+    assert sep == pytest.approx((110 + 400 / 1.5 + 100) / 20, rel=1e-12)
+    assert sep == pytest.approx(23.833, abs=0.001)
 
 
 def test_shipped_line_headway_capacity_and_fleet(astana):
