@@ -8,6 +8,20 @@ import pytest
 
 from lrt.network import Gradient, Line, Operations, SpeedLimit, Station
 from lrt.rollingstock import TrainSpec
+from lrt.timetable.model import Trip
+
+
+def make_trip(trip_id, block, direction, stops, start, run=150.0, dwell=30.0) -> Trip:
+    """A planned trip leaving its first stop at ``start`` [s]: ``run`` [s] per leg, ``dwell`` [s] at each
+    intermediate stop, none at the ends."""
+    arr, dep, t = [], [], start
+    for i, _ in enumerate(stops):
+        arr.append(t)
+        t += 0 if i in (0, len(stops) - 1) else dwell
+        dep.append(t)
+        t += run
+    return Trip(trip_id=trip_id, block_id=block, direction=direction, stops=tuple(stops), arrival_s=tuple(arr),
+                departure_s=tuple(dep))
 
 
 def make_train(**changes) -> TrainSpec:

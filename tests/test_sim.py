@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_line, make_train
+from conftest import make_line, make_train, make_trip
 
 from lrt.demand import Arrivals, build_demand
 from lrt.energy import segment_energies
@@ -20,22 +20,11 @@ from lrt.timetable.pattern import Band, ServicePattern
 CALM = SimOptions(variability=False, headway_holding=False, hold_station_departures=False)
 
 
-def _trip(trip_id, block, direction, stops, start, run=150.0, dwell=30.0):
-    arr, dep, t = [], [], start
-    for i, _ in enumerate(stops):
-        arr.append(t)
-        t += 0 if i in (0, len(stops) - 1) else dwell
-        dep.append(t)
-        t += run
-    return Trip(trip_id=trip_id, block_id=block, direction=direction, stops=tuple(stops), arrival_s=tuple(arr),
-                departure_s=tuple(dep))
-
-
 def test_story_on_a_three_station_line():
     line = make_line((1000.0, 2500.0, 4000.0))
     train = make_train()
-    tt = Timetable(name="story", service_id="s", trips=(_trip("U1", "T1", "up", (1, 2, 3), 100.0),
-                                                          _trip("D1", "T1", "down", (3, 2, 1), 600.0)))
+    tt = Timetable(name="story", service_id="s", trips=(make_trip("U1", "T1", "up", (1, 2, 3), 100.0),
+                                                          make_trip("D1", "T1", "down", (3, 2, 1), 600.0)))
     riders = Arrivals(time_s=np.array([10.0, 50.0, 200.0]), origin=np.array([1, 0, 1]),
                       destination=np.array([2, 2, 0]), codes=(1, 2, 3))
     result = simulate(Scenario(line=line, train=train, timetable=tt, options=CALM), seed=7, passengers=riders)
@@ -97,8 +86,8 @@ def _dwell_story(late_offsets):
     """30 riders wait at S2 when U1 arrives; others reach S2 ``late_offsets`` s after it arrived; U2 follows."""
     line = make_line((1000.0, 2500.0, 4000.0))
     train = make_train()
-    tt = Timetable(name="dwell", service_id="s", trips=(_trip("U1", "T1", "up", (1, 2, 3), 100.0),
-                                                         _trip("U2", "T2", "up", (1, 2, 3), 400.0)))
+    tt = Timetable(name="dwell", service_id="s", trips=(make_trip("U1", "T1", "up", (1, 2, 3), 100.0),
+                                                         make_trip("U2", "T2", "up", (1, 2, 3), 400.0)))
     arr2 = 100.0 + run_profile(line, train, direction="up", stops=[1, 2]).running_s  # U1 is empty from S1
     times = np.concatenate([np.arange(30.0), arr2 + np.asarray(late_offsets, dtype=float)])
     riders = Arrivals(time_s=times, origin=np.ones(times.size, int), destination=np.full(times.size, 2),
@@ -151,7 +140,7 @@ def test_a_failed_train_puts_its_passengers_off_and_the_next_train_takes_them_fi
 
     line = make_line((1000.0, 2500.0, 4000.0, 5500.0))
     train = make_train()
-    trips = [_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)] + ([_trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)]
+    trips = [make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)] + ([make_trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)]
                                                               if follower else [])
     dep2 = 100.0 + run_profile(line, train, direction="up", stops=[1, 2], passengers=5).running_s + 20.0
     fault = Fault(fault_id="F01", kind="train", start_s=dep2 + 10.0, duration_s=60.0, train="T1")
@@ -272,7 +261,7 @@ def test_a_trip_that_skips_a_station_runs_the_longer_leg():
     assert leg < sum(s.run_s for s in run_profile(line, train).segments)
     # a plan made for another timetable is refused with a clear error, not a wrong answer
     local = Scenario(line=line, train=train, options=CALM, timetable=Timetable(
-        name="l", service_id="s", trips=(_trip("U1", "T1", "up", (1, 2, 3), 100.0),)))
+        name="l", service_id="s", trips=(make_trip("U1", "T1", "up", (1, 2, 3), 100.0),)))
     with pytest.raises(SimulationError, match="the plan was made for another timetable"):
         simulate(scenario, 1, plan=make_plan(local))
 

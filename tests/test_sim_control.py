@@ -11,29 +11,18 @@ import math
 
 import numpy as np
 import pytest
-from conftest import make_line, make_train
+from conftest import make_line, make_train, make_trip
 
 from lrt.demand import Arrivals
 from lrt.network import Crossover
 from lrt.runtime import run_profile
-from lrt.sim import Controller, Regulation, Scenario, Simulation, SimOptions, simulate
+from lrt.sim import Controller, Regulation, Scenario, SimOptions, Simulation, simulate
 from lrt.sim.controller import Orders
-from lrt.timetable.model import Timetable, Trip
+from lrt.timetable.model import Timetable
 from lrt.units import KMH
 
 CALM = SimOptions(variability=False, headway_holding=False, hold_station_departures=False)
 STATIONS = (1000.0, 2500.0, 4000.0, 5500.0)
-
-
-def _trip(trip_id, block, direction, stops, start, run=150.0, dwell=30.0):
-    arr, dep, t = [], [], start
-    for i, _ in enumerate(stops):
-        arr.append(t)
-        t += 0 if i in (0, len(stops) - 1) else dwell
-        dep.append(t)
-        t += run
-    return Trip(trip_id=trip_id, block_id=block, direction=direction, stops=tuple(stops), arrival_s=tuple(arr),
-                departure_s=tuple(dep))
 
 
 def _scenario(trips, options=CALM):
@@ -71,7 +60,7 @@ def _run(line, a, b, load=0, **kw):
 
 
 def test_a_train_told_to_skip_runs_the_longer_run_and_takes_no_one_for_the_skipped_station():
-    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), _trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)])
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), make_trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)])
     # at S1: one rider for S2 and one for S3; at S2: one rider for S4
     riders = _riders([10.0, 11.0, 12.0], [0, 0, 1], [1, 2, 3])
     r = simulate(s, 1, passengers=riders, controller=Told(CALM, {("T1", 1): Orders(skip=frozenset({2}))}))
@@ -84,8 +73,8 @@ def test_a_train_told_to_skip_runs_the_longer_run_and_takes_no_one_for_the_skipp
 
 
 def test_a_train_withdrawn_puts_everyone_off_and_its_later_trips_are_cancelled():
-    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), _trip("D1", "T1", "down", (4, 3, 2, 1), 900.0),
-                   _trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)])
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), make_trip("D1", "T1", "down", (4, 3, 2, 1), 900.0),
+                   make_trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)])
     riders = _riders([10.0, 11.0], [0, 0], [2, 3])
     r = simulate(s, 1, passengers=riders, controller=Told(CALM, {("T1", 2): Orders(withdraw=True)}))
     e = r.events
@@ -99,7 +88,7 @@ def test_a_train_withdrawn_puts_everyone_off_and_its_later_trips_are_cancelled()
 def test_a_train_turned_back_short_crosses_over_and_joins_its_next_trip_there():
     # U1 would go on to S4 and come back as D1 from 900 s; turned back at S2 it takes 180 s over the
     # scissors crossover and leaves S2 down at D1's planned time there (held to the timetable)
-    trips = [_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), _trip("D1", "T1", "down", (4, 3, 2, 1), 900.0)]
+    trips = [make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), make_trip("D1", "T1", "down", (4, 3, 2, 1), 900.0)]
     options = dataclasses.replace(CALM, hold_station_departures=True)
     s = _scenario(trips, options)
     riders = _riders([10.0, 11.0, 1200.0], [0, 0, 1], [1, 3, 0])  # for S2, for S4; one at S2 going down
@@ -122,7 +111,7 @@ def test_a_train_turned_back_short_crosses_over_and_joins_its_next_trip_there():
 
 
 def test_a_speed_limit_on_a_run_is_driven_as_such():
-    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)])
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)])
     limit = 25 * KMH
     r = simulate(s, 1, controller=Told(CALM, {}, limits={(2, 3): limit}))
     e = r.events
@@ -157,7 +146,7 @@ class Watching(Regulation):
 
 
 def test_the_day_pauses_on_an_event_and_a_hold_waits_for_a_changed_decision():
-    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), _trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)],
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), make_trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)],
                   dataclasses.replace(CALM, primary_delay_share=0.0))
     control = Watching(s.options)
     sim = Simulation(s, 1, controller=control)
@@ -186,11 +175,11 @@ def test_the_day_pauses_on_an_event_and_a_hold_waits_for_a_changed_decision():
 
 
 def test_a_spare_train_started_during_the_day_runs_and_carries_passengers():
-    s = _scenario([_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)])
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)])
     riders = _riders([900.0], [0], [3])
     sim = Simulation(s, 1, passengers=riders)
     sim.run(until=500.0)
-    sim.start_train("SP1", [_trip("SP1-U1", "SP1", "up", (1, 2, 3, 4), 1000.0)])
+    sim.start_train("SP1", [make_trip("SP1-U1", "SP1", "up", (1, 2, 3, 4), 1000.0)])
     r = sim.run().result()
     assert list(r.passengers["trip"]) == ["SP1-U1"] and r.trips_run == 2
     rows = r.events["trip_id"] == "SP1-U1"
