@@ -541,3 +541,30 @@ def test_coasting_down_a_descent_keeps_to_the_speed_limit():
     assert gaining > k0 + 10
     assert_allclose(p.speed_ms[k0:gaining], np.sqrt(p.speed_ms[k0]**2 + 2 * (G * 0.02 - COAST) * (x - x0)), rtol=1e-12)
     assert p.running_s <= 1.05 * p.min_running_s * (1 + 1e-12)
+
+
+def test_leaving_a_restriction_and_the_jerk_of_the_re_acceleration():
+    # Both directions held at 10 m/s over 1000-1300 m (S1's platform); a = 0.5, b = 1 m/s², v = 20 m/s, 2 m steps.
+    # up: 0 -> 10 m/s in 100 m, 20 s; 10 m/s until the tail clears 1300 m (head 1360): 230 m, 23 s; 10 -> 20 in
+    # 300 m, 20 s; cruise 1660 -> 3830: 2170 m, 108.5 s; 20 -> 0 in 200 m, 20 s: 191.5 s
+    line = make_line((1000.0, 4000.0), line_speed_ms=20.0, acceleration=0.5, braking=1.0,
+                     limits=[(1000.0, 1300.0, 10.0)])
+    dx, v_r, v = 2.0, 10.0, 20.0
+    t = run_profile(line, ideal_train(0.5, 1.0, v), conditions=DRY, allowance=0.0, step_m=dx).running_s
+    # The grid takes the limit at the end of each step, so the train leaves the restriction up to one step early
+    # (the last step inside, where the tail has not cleared, already accelerates): up to dx·(1/v_r − 1/v) = 0.1 s
+    # faster, never slower
+    assert 191.5 - dx * (1 / v_r - 1 / v) - 1e-9 <= t <= 191.5 + 1e-9
+    # With a jerk limit the start (to 10 m/s), the re-acceleration at 10 m/s and the stop each cost their lag.  A
+    # ramp from a cruise at v_r delays the train by tau/2 there, which at v is tau·(v − v_r)/(2v) − a·tau²/(24 v);
+    # from a standstill (v_r = 0) tau/2 − a·tau²/(24 v).  The start and stop ramps end inside one step (exact); the
+    # re-acceleration's spans steps of dx/v_r = 0.2 s, each taken at its final acceleration: at most
+    # (dx/v_r)·(v − v_r)/(2v) = 0.05 s short.
+    jerk = 0.8
+    t_jerk = run_profile(line, replace(ideal_train(0.5, 1.0, v), jerk_ms3=jerk), conditions=DRY, allowance=0.0,
+                         step_m=dx).running_s
+    tau_a, tau_b = 0.5 / jerk, 1.0 / jerk
+    start = tau_a / 2 - 0.5 * tau_a**2 / (24 * v_r)
+    stop = tau_b / 2 - 1.0 * tau_b**2 / (24 * v)
+    again = tau_a * (v - v_r) / (2 * v) - 0.5 * tau_a**2 / (24 * v)  # 0.156 s
+    assert again - (dx / v_r) * (v - v_r) / (2 * v) <= t_jerk - t - start - stop <= again
