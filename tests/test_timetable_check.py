@@ -433,6 +433,15 @@ def test_an_excess_is_reported_from_its_first_moment_with_its_peak():
         (300.0, "up to 4 trains out at once until 00:09:40, 2 available (fleet 3 - 1 reserve)")]
 
 
+def test_no_train_fit_for_service_beyond_the_reserve():
+    # 30 % of a fleet of 3 is 0.9 train: none fit for service, none available (not -1, which no moment
+    # would ever end: the excess went unreported)
+    (v,) = _check(_trip("U1", "T1", 0.0), line=SMALL_FLEET, conditions=Conditions(name="bad", fleet_availability=0.3))
+    assert (v.kind, v.time_s) == ("fleet", 0.0)
+    assert v.message == ("up to 1 trains out at once until 00:04:10, 0 available (0 of 3 fit for service in bad "
+                         "conditions - 1 reserve)")
+
+
 def test_the_fleet_fit_for_service_in_the_conditions():
     # 70 % of a fleet of 3 is 2.1 trains: 2 fit for service; with no reserve 2 may be out at once
     cold = Conditions(name="cold", fleet_availability=0.7)
