@@ -98,7 +98,7 @@ def test_shipped_weekday_departures_follow_the_bands_worked_by_hand(weekday):
                 + [7 * hour + 300 * k for k in range(30)]         # AM peak 07:00-09:25 at the fleet headway, 5 min
                 + [9.5 * hour + 450 * k for k in range(56)]       # base 09:30-16:22:30 every 7.5 min (7 h = 56 × 7.5)
                 + [16.5 * hour + 300 * k for k in range(36)]      # PM peak 16:30-19:25 every 5 min
-                + [19.5 * hour + 480 * k for k in range(19)]      # evening 19:30-21:54 every 8 min (150 min = 18.75 × 8)
+                + [19.5 * hour + 480 * k for k in range(19)]      # evening 19:30-21:54 every 8 min (18.75 × 8 = 150)
                 # 21:54 + 8 min passes 22:00: max(22:00, 21:54 + min(8, 12) min) = 22:02, then every 12 min
                 # while before 23:30 (22:02 + 7 × 12 min = 23:26)
                 + [22 * hour + 120 + 720 * k for k in range(8)])

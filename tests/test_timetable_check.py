@@ -423,6 +423,25 @@ def test_the_fleet_counts_trains_on_their_way_to_and_from_the_depot(pull_out_sta
     assert [(v.kind, v.time_s) for v in out] == [("fleet", 729.0)] * found, out
 
 
+def test_an_excess_is_reported_from_its_first_moment_with_its_peak():
+    # T1 0-430 s, T2 150-580 s, T3 from 300 s and T4 from 350 s: three, then four out at once until T1
+    # and T2 are back (580 s); two are available
+    trips = (_trip("U1", "T1", 0.0, run=200.0), _trip("U2", "T2", 150.0, run=200.0),
+             _trip("U3", "T3", 300.0, run=200.0), _trip("U4", "T4", 350.0, run=200.0))
+    out = [v for v in _check(*trips, line=SMALL_FLEET) if v.kind == "fleet"]
+    assert [(v.time_s, v.message) for v in out] == [
+        (300.0, "up to 4 trains out at once until 00:09:40, 2 available (fleet 3 - 1 reserve)")]
+
+
+def test_no_train_fit_for_service_beyond_the_reserve():
+    # 30 % of a fleet of 3 is 0.9 train: none fit for service, none available (not -1, which no moment
+    # would ever end: the excess went unreported)
+    (v,) = _check(_trip("U1", "T1", 0.0), line=SMALL_FLEET, conditions=Conditions(name="bad", fleet_availability=0.3))
+    assert (v.kind, v.time_s) == ("fleet", 0.0)
+    assert v.message == ("up to 1 trains out at once until 00:04:10, 0 available (0 of 3 fit for service in bad "
+                         "conditions - 1 reserve)")
+
+
 def test_the_fleet_fit_for_service_in_the_conditions():
     # 70 % of a fleet of 3 is 2.1 trains: 2 fit for service; with no reserve 2 may be out at once
     cold = Conditions(name="cold", fleet_availability=0.7)

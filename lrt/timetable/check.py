@@ -277,7 +277,7 @@ def _terminal_occupancy(trips, line: Line, turnback_min: float) -> list[Violatio
 def _fleet(timetable: Timetable, line: Line, reserve: int, conditions: Conditions) -> list[Violation]:
     """One finding per period with more trains out of the depot than the fleet allows, with its peak."""
     fit = conditions.trains_available(line.operations.fleet)
-    available = fit - reserve
+    available = max(fit - reserve, 0)  # below zero no moment would end the excess, and nothing was reported
     fleet_text = (f"fleet {line.operations.fleet}" if fit == line.operations.fleet else
                   f"{fit} of {line.operations.fleet} fit for service in {conditions.name} conditions")
     spans = [(a, b) for block in timetable.blocks() for a, b in timetable.out_intervals(block)]
