@@ -481,6 +481,10 @@ def test_profile_arrays_hand_worked_over_two_runs():
     assert skip.stops == (1, 3) and skip.running_s == pytest.approx(4000 / 20 + 20, rel=1e-9)
     slow = run_profile(line, train, conditions=replace(DRY, braking_rate_factor=0.5), allowance=0.0, stops=[1, 2])
     assert slow.running_s == pytest.approx(2000 / 20 + 20 / 2 + 20 / (2 * 0.5), rel=1e-9)
+    # runs of other lengths take other steps (1998 m: 500 steps of 3.996 m): the same kinetic energy for each
+    uneven = run_profile(make_line((1000.0, 3000.0, 4998.0), line_speed_ms=20.0), train, conditions=DRY,
+                         allowance=0.0)
+    assert uneven.energy_j[-1] == pytest.approx(2 * kinetic_j, rel=1e-9)
 
 
 # --- the running-time allowance, driven by coasting --------------------------------------------------------
@@ -496,7 +500,8 @@ def _coasting_time(x0, d, a=1.0, b=1.0, v=20.0, c=COAST):
     return t + (v0 - v_meet) / c + v_meet / b, v_meet
 
 
-@pytest.mark.parametrize("d, allowance", [(2000.0, 0.03), (2000.0, 0.1), (392.0, 0.2)])
+@pytest.mark.parametrize("d, allowance", [(2000.0, 0.04), (2000.0, 0.03), (2000.0, 0.05), (2000.0, 0.07),
+                                          (2000.0, 0.1), (2000.0, 0.5), (392.0, 0.2)])
 def test_allowance_is_coasting_from_the_earliest_point_that_keeps_the_time(d, allowance):
     # flat out: 2000 m at 20 m/s in 120 s; 392 m peaks at sqrt(392) = 19.8 m/s 196 m out (on the grid), 39.6 s
     line = make_line((1000.0, 1000.0 + d), line_speed_ms=20.0)
