@@ -31,6 +31,7 @@ def test_wheel_carries_the_data_and_runs_from_anywhere(tmp_path):
     assert "lrt/_shipped/scenarios/weekday.toml" in names
     assert "lrt/_shipped/exercises/icy-stop-baiterek/exercise.toml" in names
     assert "lrt/_shipped/exercises/icy-stop-baiterek/reference.csv" in names
+    assert "lrt/_shipped/exercises/crossover-failure/exercise.toml" in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -40,6 +41,9 @@ def test_wheel_carries_the_data_and_runs_from_anywhere(tmp_path):
     run = subprocess.run([sys.executable, "-m", "lrt", "runtime", "--format", "json"], cwd=elsewhere, env=env,
                          capture_output=True, text=True, check=True)
     assert len(json.loads(run.stdout)["directions"]) == 2
+    run = subprocess.run([sys.executable, "-m", "lrt", "exercise", "list"], cwd=elsewhere, env=env,
+                         capture_output=True, text=True, check=True)
+    assert "crossover-failure" in run.stdout and "arena-crowd" in run.stdout
     # the main job: the shipped timetable, demand model and weather preset are all found
     run = subprocess.run([sys.executable, "-m", "lrt", "simulate", "--daily", "2000", "--weather", "severe",
                           "--format", "json"], cwd=elsewhere, env=env, capture_output=True, text=True, check=True)

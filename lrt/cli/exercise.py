@@ -128,12 +128,13 @@ def run_control(args: argparse.Namespace) -> int:
     except Quit:
         print("exercise ended by the instructor; no score (the day was not finished)")
         return 0
-    evaluation = evaluate(prepared, outcome)
+    baseline = replay(prepared, [])  # the day with no decision, played once for the trainee and the reference
+    evaluation = evaluate(prepared, outcome, baseline)
     reference = None
     if exercise.reference is not None:
         _, ref_decisions = read_decisions(exercise.reference, prepared.scenario.line, exercise=exercise.id)
         ref_outcome = replay(prepared, ref_decisions)
-        reference = (ref_outcome, evaluate(prepared, ref_outcome))
+        reference = (ref_outcome, evaluate(prepared, ref_outcome, baseline))
     write_control_outputs(args.out, log_path, prepared, outcome, evaluation, reference)
     from ..training.score import score_text
 

@@ -86,6 +86,13 @@ def read_control(exercise: Exercise, line: Line, trains: set[str] | None = None)
     doc: Doc = exercise.body
     if exercise.kind != "control":
         raise doc.error("kind", repr(exercise.kind), "control (a control-room exercise)")
+    # a misspelt key would otherwise be ignored in silence (a decision point at the wrong time, a rule not kept)
+    _only(doc, _KEYS[""])
+    for key in ("faults", "crowds", "signalling_failures", "decision_points"):
+        for entry in doc.tables(key) if doc.has(key) else ():
+            _only(entry, _KEYS[key])
+    for key in ("rules", "scoring"):
+        _only(doc.table(key, required=key == "scoring"), _KEYS[key])
     for item in exercise.weights:
         if item not in RUBRIC:
             raise doc.table("scoring").table("weights").error(item, "an unknown rubric item", "one of " + ", ".join(RUBRIC))
@@ -105,7 +112,7 @@ def read_control(exercise: Exercise, line: Line, trains: set[str] | None = None)
     if not isinstance(actions, list) or not actions or any(a not in ACTIONS for a in actions):
         raise doc.error("actions", repr(actions), "a list of actions from " + ", ".join(ACTIONS))
     rules = doc.table("rules", required=False)
-    no_skip = tuple(_station(rules, "no_skip", c, line) for c in rules.data.get("no_skip", []))
+    no_skip = tuple(_station(rules, "no_skip", c, line) for c in _list(rules, "no_skip"))
     scoring = doc.table("scoring")
     return ControlSpec(scenario=scenario, overrides=overrides, seed=seed, faults=faults, crowds=crowds,
                        signalling=signalling, points=points, actions=tuple(actions),
@@ -113,6 +120,32 @@ def read_control(exercise: Exercise, line: Line, trains: set[str] | None = None)
                        min_trains=rules.integer("min_trains", 0, minimum=0), no_skip=no_skip,
                        stranded_penalty_min=scoring.number("stranded_penalty_min", 60.0, minimum=0),
                        spare_delay_s=rules.number("spare_delay_s", 600.0, minimum=0))
+
+
+_KEYS = {
+    "": ("schema_version", "kind", "title", "summary", "reference", "scenario", "overrides", "seed", "faults",
+         "crowds", "signalling_failures", "decision_points", "actions", "rules", "scoring"),
+    "faults": ("kind", "time", "end", "duration", "train", "station", "section", "note"),
+    "crowds": ("station", "start", "end", "passengers", "to", "note"),
+    "signalling_failures": ("section", "start", "end", "note"),
+    "decision_points": ("at", "on", "after", "over", "station", "prompt", "note"),
+    "rules": ("max_hold_s", "min_trains", "no_skip", "spare_delay_s"),
+    "scoring": ("weights", "stranded_penalty_min"),
+}
+"""The keys each table of a control exercise may have."""
+
+
+def _only(doc: Doc, keys: tuple[str, ...]) -> None:
+    for key in doc.data:
+        if key not in keys:
+            raise doc.error(key, "an unknown key", "one of " + ", ".join(keys))
+
+
+def _list(doc: Doc, key: str) -> list:
+    raw = doc.data.get(key, [])
+    if not isinstance(raw, list):
+        raise doc.error(key, repr(raw), "a list of stations (codes or names), e.g. [101, 118]")
+    return raw
 
 
 def _station(doc: Doc, key: str, raw, line: Line) -> int:
@@ -134,7 +167,7 @@ def _window(doc: Doc) -> tuple[float, float]:
 def _crowd(c: Doc, line: Line) -> Crowd:
     station = _station(c, "station", c.data.get("station"), line)
     start, end = _window(c)
-    to = tuple(_station(c, "to", x, line) for x in c.data.get("to", []))
+    to = tuple(_station(c, "to", x, line) for x in _list(c, "to"))
     if station in to:
         raise c.error("to", repr(c.data["to"]), "destinations other than the station itself")
     passengers = c.number("passengers", positive=True)

@@ -176,7 +176,13 @@ class Console:
         for col in ("train", "trip", "dir", "where", "load", "delay min"):
             trains.add_column(col, justify="right" if col in ("load", "delay min") else "left")
         for t in state["trains"]:
-            where = f"at {name(t['at'])}" if t["at"] is not None else f"to {name(t['running_to'])}"
+            train = run.sim.states[t["train"]]
+            if not train.out:
+                continue  # in the depot between its trips (spare trains are counted below)
+            # Simulation.state() keeps the last station of a train running between stations; a train whose next
+            # station is not where it stands is on its way there
+            running = train.next_code is not None and train.next_code != t["at"]
+            where = f"to {name(train.next_code)}" if running or t["at"] is None else f"at {name(t['at'])}"
             delay = "" if t["delay_s"] is None else f"{t['delay_s'] / 60:.1f}"
             trains.add_row(t["train"], t["trip"], t["direction"], where + (" (held)" if t["held"] else ""),
                            str(t["load"]), delay)

@@ -8,8 +8,10 @@ the reason (:class:`Refused`) and changes nothing.  The actions (docs/exercises.
 * ``hold``: a train waits at its station (or the next one) for ``seconds``, or until ``headway_s`` after
   the train before it left there;
 * ``short_turn``: at a station with a crossover ahead of the train, it ends its trip, its passengers for
-  beyond wait for the next train, and it runs its next trip from there;
-* ``skip``: it runs through the ``stations`` ahead without stopping;
+  beyond wait for the next train, and it runs its next trip from there as soon as it can (into the gap ahead
+  of its own timetable path, which it rejoins at the terminus);
+* ``skip``: it runs through the ``stations`` ahead without stopping (refused while passengers on board travel
+  to one of them: the simulation cannot carry them past their station and back);
 * ``spare``: a spare train from the depot runs ``trips`` round trips from the depot's terminus (the
   first leaves ``spare_delay_s`` after the decision: the time to prepare and pull it out);
 * ``withdraw``: a train ends its trip at its next station (everyone off) and goes to the depot;
@@ -17,7 +19,8 @@ the reason (:class:`Refused`) and changes nothing.  The actions (docs/exercises.
   leave the depot's terminus, and the trains left are held for even headways;
 * ``restrict``: a temporary speed limit between two neighbouring stations, until a time or the day's end;
 * ``authorise_rm``: trains may enter a section whose signalling (CBTC) has failed, in restricted manual
-  at 25 km/h, after a minute to change mode;
+  at 25 km/h, after a minute to change mode (without it they wait at the station before it until the
+  signalling is restored);
 * ``nothing``.
 
 Rules of the exercise count violations (a hold longer than ``max_hold_s``, fewer trains than
@@ -63,6 +66,7 @@ class ControlRoom(Controller):
     holds: dict = field(default_factory=dict)
     withdraw: set = field(default_factory=set)
     turn_back: dict = field(default_factory=dict)
+    turned: dict = field(default_factory=dict)  # block -> the trip it was turned back on
     skips: dict = field(default_factory=dict)
     restrictions: list = field(default_factory=list)
     authorised: dict = field(default_factory=dict)
@@ -77,6 +81,8 @@ class ControlRoom(Controller):
         self.sim = None
         self.regulation = Regulation(self.options)
         self.even = Regulation(replace(self.options, headway_holding=True))
+        self.free = Regulation(replace(self.options, hold_station_departures=False))
+        self.free_even = Regulation(replace(self.options, hold_station_departures=False, headway_holding=True))
         self._waiting = [p for p in self.spec.points if p.on != "time"]
 
     # -- the engine's questions ------------------------------------------------------------------
@@ -85,6 +91,13 @@ class ControlRoom(Controller):
 
     def departure_s(self, ctx: StopContext) -> float:
         t = (self.even if self.reduce_to is not None else self.regulation).departure_s(ctx)
+        turned = self.turned.get(ctx.block)
+        if turned is not None and ctx.index == 0:
+            del self.turned[ctx.block]  # back on its timetable from the terminus
+        elif turned is not None and ctx.trip_id != turned:
+            # turned back short, it runs into the gap ahead of its own timetable path: held to that path it
+            # would stand at the platform until its planned time and block the trains due before it
+            t = (self.free_even if self.reduce_to is not None else self.free).departure_s(ctx)
         hold = self.holds.get(ctx.block)
         call = (ctx.trip_id, ctx.index)
         if hold is not None and hold.call in (None, call):
@@ -98,7 +111,9 @@ class ControlRoom(Controller):
             failure = self._failed(section, ctx.now_s)
             if failure is not None:
                 since = self.authorised.get(section)
-                t = math.inf if since is None else max(t, since + RM_CHANGE_S)
+                # without restricted manual the train waits for the signalling to be restored (not for ever:
+                # nothing would wake it when the failure ends)
+                t = max(t, failure.end_s) if since is None else max(t, since + RM_CHANGE_S)
         return t
 
     def orders(self, ctx: StopContext) -> Orders | None:
@@ -111,11 +126,16 @@ class ControlRoom(Controller):
             return Orders(withdraw=True)
         if self.turn_back.get(block) == ctx.station:
             del self.turn_back[block]
+            self.turned[block] = ctx.trip_id
             return Orders(turn_back=True)
         if (self.reduce_to is not None and ctx.index == 0 and self.sim is not None
                 and ctx.station == self._depot_station() and self._in_service() > self.reduce_to):
             return Orders(withdraw=True)
         skip = self.skips.pop(block, None)
+        if skip and self.sim is not None:
+            # passengers who boarded since the decision and are bound for a station to be run through: the train
+            # stops there for them (the simulation cannot carry a passenger past the station and back)
+            skip = {c for c in skip if not self._bound_for(self.sim.states[block], c)}
         return Orders(skip=frozenset(skip)) if skip else None
 
     def leg_limit_ms(self, direction: str, a: int, b: int, now_s: float) -> float | None:
@@ -175,6 +195,11 @@ class ControlRoom(Controller):
             if bad or not d.stations:
                 raise Refused(f"{d.train} can only run through stations ahead of it before its last stop "
                               f"({', '.join(_name(line, c) for c in ahead[:-1]) or 'none'})")
+            bound = {c: self._bound_for(t, c) for c in d.stations}
+            if any(bound.values()):
+                who = ", ".join(f"{n} for {_name(line, c)}" for c, n in bound.items() if n)
+                raise Refused(f"{d.train} carries passengers to the stations it would run through ({who}): a "
+                              f"train runs through only stations nobody on board is travelling to")
             for c in d.stations:
                 if c in self.spec.no_skip:
                     self.violations.append(f"{format_clock(now)} {d.train} ran through {_name(line, c)}, which the "
@@ -228,6 +253,11 @@ class ControlRoom(Controller):
         if t.next_code in trip.stops:
             return list(trip.stops[trip.stops.index(t.next_code):])
         return []
+
+    def _bound_for(self, t, code: int) -> int:
+        """Passengers on board train state ``t`` travelling to station ``code``."""
+        load = t.load
+        return int(load.dest[self.sim.index[code]]) if load is not None else 0
 
     def _section(self, d: Decision) -> None:
         line = self.sim.s.line
