@@ -172,6 +172,53 @@ def test_the_command_line_s_decision_log_replays_to_the_same_score(tmp_path, cap
     assert (tmp_path / "a" / "decisions.toml").read_text() == (tmp_path / "b" / "decisions.toml").read_text()
 
 
+def test_a_session_with_the_instructor_s_step_and_fault_replays_exactly(tmp_path):
+    ex_id = "crossover-failure"
+    p = prepared(ex_id)
+    entries = [Decision(point=1, action="fault", fault="train", train="T11", seconds=300.0),
+               Decision(point=1, action="step", minutes=10.0)]
+
+    def instructor(run, stop, n):  # at the first stop: a train failure injected, then ten minutes on
+        if n == 1:
+            for e in entries:
+                run.instruct(e)
+
+    first = replay(p, [], then=instructor)
+    assert first.log == entries and first.decisions == []  # in the log, not counted as the trainee's decisions
+    t1 = first.stops[0].time_s
+    injected = [f for f in first.result.faults if f["source"] == "instructor"]
+    assert [(f["kind"], f["train"], f["start_s"], f["duration_s"]) for f in injected] == [("train", "T11", t1, 300.0)]
+    assert first.stops[1].time_s == pytest.approx(t1 + 600.0) and first.stops[1].why == "the instructor's step"
+    assert len(first.stops) == len(baseline(ex_id).stops) + 1
+    assert not events_equal(first.result.events, baseline(ex_id).result.events)  # the failure changed the day
+    log = tmp_path / "decisions.toml"
+    write_decisions(log, exercise=ex_id, seed=p.seed, decisions=first.log,
+                    times={n: s.time_s for n, s in enumerate(first.stops, start=1)})
+    text = log.read_text(encoding="utf-8")
+    assert 'action = "fault"\nfault = "train"\ntrain = "T11"\nseconds = 300.0' in text
+    assert 'action = "step"\nminutes = 10.0' in text
+    _, again = read_decisions(log, p.scenario.line, exercise=ex_id)
+    assert again == entries
+    second = replay(p, again)
+    assert events_equal(first.result.events, second.result.events)
+    assert [s.time_s for s in first.stops] == [s.time_s for s in second.stops]
+
+
+def test_the_instructor_s_typed_commands_become_log_entries():
+    from lrt.training.console import parse_command
+
+    line = prepared("crossover-failure").scenario.line
+    assert parse_command("step 5", 3, line) == ("step", Decision(point=3, action="step", minutes=5.0))
+    assert parse_command('fault door T12 "Astana Arena" 60', 3, line) == (
+        "fault", Decision(point=3, action="fault", fault="door", train="T12", station=109, seconds=60.0))
+    assert parse_command("fault train T11 300", 2, line) == (
+        "fault", Decision(point=2, action="fault", fault="train", train="T11", seconds=300.0))
+    assert parse_command("fault switch 113 900", 1, line) == (
+        "fault", Decision(point=1, action="fault", fault="switch", station=113, seconds=900.0))
+    assert parse_command("fault power 111 112 1800", 1, line) == (
+        "fault", Decision(point=1, action="fault", fault="power_rail", section=(111, 112), seconds=1800.0))
+
+
 # -- the actions and their refusals ------------------------------------------------------------------------------
 # crossover-failure, stop 1 (07:50): T11 stands at House of Ministries (113) towards Nurly Zhol, T12 at Astana
 # Arena (109) towards Nurly Zhol, T17 is in the depot, two spare trains are fit.
@@ -443,6 +490,12 @@ BAD_LOGS = [
     ("schema_version = 1", "schema_version = 2", "schema_version: 2, expected 1"),
     ("stop = 1", "stop = 0", "decisions[0].stop: 0, expected an integer >= 1"),
     ("[[decisions]]", "[[decisions]", "syntax"),
+    ('action = "short_turn"\ntrain = "T12"\nstation = 115', 'action = "fault"\nfault = "meteor"',
+     "decisions[0].fault: 'meteor', expected one of door, train, switch, power_rail"),
+    ('action = "short_turn"\ntrain = "T12"\nstation = 115', 'action = "fault"\nfault = "door"\ntrain = "T12"\n'
+     'seconds = 60', "decisions[0].station: missing, expected the station of a door fault (train, station, seconds)"),
+    ('action = "short_turn"\ntrain = "T12"\nstation = 115', 'action = "step"\nminutes = -5',
+     "decisions[0].minutes: -5"),
 ]
 
 

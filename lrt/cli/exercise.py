@@ -176,14 +176,14 @@ def write_control_outputs(folder, log_path, prepared, outcome, evaluation, refer
 
     times = {n: s.time_s for n, s in enumerate(outcome.stops, start=1)}
     if folder is None:
-        write_decisions(log_path, exercise=prepared.exercise.id, seed=prepared.seed, decisions=outcome.decisions,
+        write_decisions(log_path, exercise=prepared.exercise.id, seed=prepared.seed, decisions=outcome.log,
                         times=times)
         return
     from ..plotting.marey import plot_marey
 
     with atomic_dir(folder) as tmp:
         write_decisions(tmp / "decisions.toml", exercise=prepared.exercise.id, seed=prepared.seed,
-                        decisions=outcome.decisions, times=times)
+                        decisions=outcome.log, times=times)
         (tmp / "debrief.md").write_text(debrief_markdown(prepared, outcome, evaluation, reference=reference),
                                         encoding="utf-8")
         score = score_json(prepared, outcome, evaluation, reference)

@@ -16,6 +16,9 @@ Format (TOML; docs/exercises.md)::
 Fields by action: ``hold`` (train, seconds or headway), ``short_turn`` (train, station), ``skip`` (train,
 stations), ``spare`` (trips: round trips, default 1), ``withdraw`` (train), ``reduce`` (trains),
 ``restrict`` (section, limit in km/h, until), ``authorise_rm`` (section), ``nothing``; ``note`` free text.
+The instructor's commands are entries too, so that a session that used them replays exactly: ``step``
+(minutes: the day stops again so many minutes later) and ``fault`` (fault = door, train, switch or
+power_rail; train, station, section and seconds as the kind needs).
 """
 
 from __future__ import annotations
@@ -27,9 +30,15 @@ from ..network import Line
 from ..units import format_clock
 from .files import Doc, read_toml
 
-__all__ = ["Decision", "read_decisions", "write_decisions", "SCHEMA_VERSION"]
+__all__ = ["Decision", "read_decisions", "write_decisions", "SCHEMA_VERSION", "INSTRUCTOR", "FAULT_FIELDS"]
 
 SCHEMA_VERSION = 1
+INSTRUCTOR = ("step", "fault")  # entries of the instructor's, not the trainee's decisions
+# what each kind of injected fault needs
+FAULT_FIELDS = {"door": ("train", "station", "seconds"), "train": ("train", "seconds"), "switch": ("station", "seconds"),
+                "power_rail": ("section", "seconds")}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decision:
     """One decision of the trainee at decision point ``point`` (what the decision log records)."""
@@ -45,7 +54,14 @@ class Decision:
     limit_kmh: float | None = None
     until_s: float | None = None
     trains: int | None = None
+    minutes: float | None = None
+    fault: str = ""
     note: str = ""
+
+    @property
+    def instructor(self) -> bool:
+        """An instructor's entry (a step, an injected fault) rather than the trainee's decision."""
+        return self.action in INSTRUCTOR
 
     def text(self, line=None) -> str:
         """The decision in a few words (for the log and the debrief)."""
@@ -72,12 +88,20 @@ class Decision:
                 return f"authorise restricted manual through {sec}"
             until = f" until {format_clock(self.until_s)}" if self.until_s is not None else ""
             return f"restrict {sec} to {self.limit_kmh:g} km/h{until}"
+        if a == "step":
+            return f"the instructor runs the day {self.minutes:g} min on"
+        if a == "fault":
+            where = (f" of {self.train}" if self.train else "") + (f" at {name(self.station)}" if self.station else "")
+            if self.section:
+                where += f" between {name(self.section[0])} and {name(self.section[1])}"
+            return f"the instructor injects a {self.fault} fault{where} for {self.seconds:g} s"
         return "do nothing"
 
 
 _FIELDS = {"hold": {"train", "seconds", "headway"}, "short_turn": {"train", "station"}, "skip": {"train", "stations"},
            "spare": {"trips"}, "withdraw": {"train"}, "reduce": {"trains"},
-           "restrict": {"section", "limit", "until"}, "authorise_rm": {"section"}, "nothing": set()}
+           "restrict": {"section", "limit", "until"}, "authorise_rm": {"section"}, "nothing": set(),
+           "step": {"minutes"}, "fault": {"fault", "train", "station", "section", "seconds"}}
 
 
 def read_decisions(path: Path, line: Line, *, exercise: str | None = None) -> tuple[int | None, list]:
@@ -113,10 +137,23 @@ def read_decisions(path: Path, line: Line, *, exercise: str | None = None) -> tu
                             until_s=d.clock("until") if d.has("until") else None,
                             trains=d.integer("trains" if action == "reduce" else "trips", minimum=1)
                             if d.has("trains") or d.has("trips") else None,
+                            minutes=d.number("minutes", positive=True) if action == "step" else None,
+                            fault=_fault_kind(d) if action == "fault" else "",
                             note=d.string("note", "")))
         if action in ("hold", "short_turn", "skip", "withdraw") and not out[-1].train:
             raise d.error("train", "missing", "the train (block id, e.g. T07)")
     return seed, out
+
+
+def _fault_kind(d: Doc) -> str:
+    """An injected fault's kind, with every field that kind needs."""
+    kind = d.string("fault")
+    if kind not in FAULT_FIELDS:
+        raise d.error("fault", repr(kind), "one of " + ", ".join(FAULT_FIELDS))
+    for key in FAULT_FIELDS[kind]:
+        if not d.has(key):
+            raise d.error(key, "missing", f"the {key} of a {kind} fault ({', '.join(FAULT_FIELDS[kind])})")
+    return kind
 
 
 def write_decisions(path: Path, *, exercise: str, seed: int, decisions: list, times: dict) -> None:
@@ -132,13 +169,16 @@ def write_decisions(path: Path, *, exercise: str, seed: int, decisions: list, ti
         if d.point in times:
             lines.append(f"time = {_q(format_clock(times[d.point]))}")
         lines.append(f"action = {_q(d.action)}")
+        if d.fault:
+            lines.append(f"fault = {_q(d.fault)}")
         if d.train:
             lines.append(f"train = {_q(d.train)}")
         if d.station is not None:
             lines.append(f"station = {d.station}")
         if d.stations:
             lines.append(f"stations = [{', '.join(str(c) for c in d.stations)}]")
-        for key, value in (("seconds", d.seconds), ("headway", d.headway_s), ("limit", d.limit_kmh)):
+        for key, value in (("seconds", d.seconds), ("headway", d.headway_s), ("limit", d.limit_kmh),
+                           ("minutes", d.minutes)):
             if value is not None:
                 lines.append(f"{key} = {value!r}")
         if d.section is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shlex
 
-from ..disruptions import Fault
 from ..io.decisions import Decision
 from ..units import format_clock, parse_clock
 from .control import Refused
@@ -44,7 +43,8 @@ class Quit(Exception):
 
 def parse_command(text: str, stop: int, line) -> tuple[str, object]:
     """One typed line -> ("decision", Decision) | ("go", None) | ("state", None) | ("help", None)
-    | ("step", minutes) | ("fault", Fault) | ("quit", None); ValueError with a hint for anything else."""
+    | ("step", Decision) | ("fault", Decision) | ("quit", None) (the instructor's entries are Decisions too,
+    so that the decision log replays them); ValueError with a hint for anything else."""
     words = shlex.split(text)
     if not words or words[0] in ("go", "nothing", "continue"):
         return ("go", None) if not words or words[0] != "nothing" else ("decision", Decision(point=stop, action="nothing"))
@@ -70,7 +70,7 @@ def parse_command(text: str, stop: int, line) -> tuple[str, object]:
         if cmd == "quit":
             return ("quit", None)
         if cmd == "step":
-            return ("step", number(args[0], "minutes"))
+            return ("step", Decision(point=stop, action="step", minutes=number(args[0], "minutes")))
         if cmd == "hold" and len(args) == 3 and args[1] == "headway":
             return ("decision", Decision(point=stop, action="hold", train=args[0], headway_s=number(args[2], "headway")))
         if cmd == "hold" and len(args) == 2:
@@ -94,26 +94,27 @@ def parse_command(text: str, stop: int, line) -> tuple[str, object]:
         if cmd in ("rm", "authorise", "authorize") and len(args) == 2:
             return ("decision", Decision(point=stop, action="authorise_rm", section=(station(args[0]), station(args[1]))))
         if cmd == "fault":
-            return ("fault", _fault(args, station, number))
+            return ("fault", _fault(stop, args, station, number))
     except (IndexError, ValueError) as exc:
         raise ValueError(f"{text!r}: {exc}" if str(exc) else f"{text!r}: incomplete") from None
     raise ValueError(f"{text!r} is not a command (type help)")
 
 
-def _fault(args, station, number) -> Fault:
+def _fault(stop, args, station, number) -> Decision:
+    """``fault ...`` typed at the prompt: the instructor's entry for the log."""
     kind = args[0]
+
+    def entry(kind, **fields):
+        return Decision(point=stop, action="fault", fault=kind, **fields)
+
     if kind == "door":
-        return Fault(fault_id="F", kind="door", start_s=0.0, duration_s=number(args[3], "seconds"), train=args[1],
-                     station=station(args[2]), source="instructor")
+        return entry("door", train=args[1], station=station(args[2]), seconds=number(args[3], "seconds"))
     if kind == "train":
-        return Fault(fault_id="F", kind="train", start_s=0.0, duration_s=number(args[2], "seconds"), train=args[1],
-                     source="instructor")
+        return entry("train", train=args[1], seconds=number(args[2], "seconds"))
     if kind == "switch":
-        return Fault(fault_id="F", kind="switch", start_s=0.0, duration_s=number(args[2], "seconds"),
-                     station=station(args[1]), source="instructor")
+        return entry("switch", station=station(args[1]), seconds=number(args[2], "seconds"))
     if kind == "power":
-        return Fault(fault_id="F", kind="power_rail", start_s=0.0, duration_s=number(args[3], "seconds"),
-                     section=(station(args[1]), station(args[2])), source="instructor")
+        return entry("power_rail", section=(station(args[1]), station(args[2])), seconds=number(args[3], "seconds"))
     raise ValueError(f"unknown fault {kind!r} (door, train, switch or power)")
 
 
@@ -152,11 +153,11 @@ class Console:
             elif kind == "quit":
                 raise Quit()
             elif kind == "step":
-                run.step(value)
+                run.instruct(value)
                 return
             elif kind == "fault":
-                run.inject(value)
-                self.out.print(f"fault injected: {value.kind} from {format_clock(run.sim.now)}")
+                run.instruct(value)
+                self.out.print(f"fault injected: {value.fault} from {format_clock(run.sim.now)}")
             else:
                 try:
                     self.out.print(f"[green]done:[/green] {run.decide(value)}")

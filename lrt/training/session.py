@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..demand import Arrivals
+from ..disruptions import Fault
 from ..sim import Simulation, make_plan
 from ..sim.engine import draw_passengers, run_seeds
 from .control import ControlRoom, Decision, Refused
@@ -104,6 +105,7 @@ class ExerciseRun:
                               passengers=prepared.passengers)
         self.times = sorted((p for p in prepared.spec.points if p.on == "time"), key=lambda p: (p.at_s, p.number))
         self.decisions: list[Decision] = []
+        self.log: list[Decision] = []  # the trainee's decisions and the instructor's entries, in order
         self.refused: list[tuple[Decision, str]] = []
         self.extra_stops: list[float] = []
 
@@ -135,7 +137,20 @@ class ExerciseRun:
             self.refused.append((decision, str(exc)))
             raise
         self.decisions.append(decision)
+        self.log.append(decision)
         return done
+
+    def instruct(self, entry: Decision) -> str:
+        """An instructor's entry (``step`` or ``fault``), kept in the log so that the session replays exactly."""
+        if entry.action == "step":
+            self.step(entry.minutes)
+        elif entry.action == "fault":
+            self.inject(Fault(fault_id="F", kind=entry.fault, start_s=0.0, duration_s=entry.seconds, train=entry.train,
+                              station=entry.station, section=entry.section, source="instructor"))
+        else:
+            raise ValueError(f"{entry.action!r} is not an instructor's entry")
+        self.log.append(entry)
+        return entry.text(self.sim.s.line)
 
     def step(self, minutes: float) -> None:
         """Stop again ``minutes`` from now (an instructor's step, between decision points)."""
@@ -161,6 +176,7 @@ class Outcome:
     refused: list[tuple[Decision, str]]
     stops: list[Stop] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
+    log: list[Decision] = field(default_factory=list)  # decisions and instructor entries: the decision log
 
 
 def play(prepared: Prepared, decide: Callable[[ExerciseRun, Stop, int], None]) -> Outcome:
@@ -172,7 +188,7 @@ def play(prepared: Prepared, decide: Callable[[ExerciseRun, Stop, int], None]) -
         stops.append(stop)
         decide(run, stop, len(stops))
     return Outcome(result=run.sim.result(), decisions=run.decisions, refused=run.refused, stops=stops,
-                   violations=list(run.room.violations))
+                   violations=list(run.room.violations), log=run.log)
 
 
 def _why(point, event, line) -> str:
@@ -203,6 +219,9 @@ def replay(prepared: Prepared, decisions: list, *, then: Callable | None = None)
 
     def decide(run: ExerciseRun, stop: Stop, n: int) -> None:
         for d in by_stop.get(n, []):
+            if d.instructor:
+                run.instruct(d)
+                continue
             try:
                 run.decide(d)
             except Refused:
