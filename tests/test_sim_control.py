@@ -219,3 +219,31 @@ def test_the_base_controller_decides_nothing():
     c = Controller()
     assert c.orders(None) is None and c.leg_limit_ms("up", 1, 2, 0.0) is None
     assert not Controller.holds_may_change
+
+
+class Listening(Regulation):
+    """Regulation that hears everything."""
+
+    def __init__(self, options):
+        super().__init__(options)
+        object.__setattr__(self, "heard", [])
+
+    def notify(self, event):
+        self.heard.append(event)
+
+
+def test_the_controller_hears_of_a_train_failure_when_it_happens_and_once():
+    from lrt.disruptions import Fault
+
+    s = dataclasses.replace(
+        _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)]),
+        faults=(Fault(fault_id="F01", kind="train", start_s=150.0, duration_s=120.0, train="T1"),))
+    control = Listening(CALM)
+    r = simulate(s, 1, controller=control)
+    told = [ev for ev in control.heard if ev.kind == "fault"]
+    assert len(told) == 1  # not again when the failed train reaches the next station
+    assert told[0].time_s == pytest.approx(150.0, abs=1e-9)  # 50 s after leaving S1 at 100 s and told[0].train == "T1" and told[0].station == 2
+    assert told[0].text == "F01 train T1: stopped between S1 and S2 for 120 s"
+    arrival_s2 = [ev.time_s for ev in control.heard if ev.kind == "arrival" and ev.station == 2][0]
+    assert arrival_s2 == pytest.approx(100.0 + _run(s.line, 1, 2) + 120.0, abs=1e-9)  # stood 120 s, then limped on
+    assert [f["fault_id"] for f in r.faults] == ["F01"]

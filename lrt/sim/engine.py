@@ -145,6 +145,7 @@ class Simulation(Stops):
             self.env.process(self._timed_fault(f))
         if self._notifies:
             self.faults.on_record = self._fault_recorded
+        self.told: set[str] = set()  # faults the controller has heard of already
         self.extra_legs: dict = {}   # legs the plan has not: runs through stations, runs under a speed limit
         self.extra_trips: list[Trip] = []  # trips of spare trains started during the day
         self.states: dict[str, _Train] = {}  # block -> its train now
@@ -238,6 +239,8 @@ class Simulation(Stops):
                                         direction=direction, value=value, text=text))
 
     def _fault_recorded(self, row: dict) -> None:
+        if row["fault_id"] in self.told:  # a train failure, told when it happened
+            return
         self._notify("fault", row["train"], row["station"] or 0, "", row["duration_s"],
                      f"{row['description']}: {row['response']}")
 

@@ -278,6 +278,8 @@ class Stops:
         if failed is not None:
             t_req = min(t_req, start + failed[1])
             run_s += failed[0].duration_s
+            if self._notifies:  # the control room hears of the failure when it happens, not when the train arrives
+                self._tell_failure(t, failed, previous, code)
         if terminal:
             return (yield from self._approach_terminus(t, trip, i, start, run_s, lead, t_req, previous))
         turn = self.tracks[(code, direction)].claim(t.block)
@@ -296,6 +298,18 @@ class Stops:
         if arrival > env.now:
             yield env.timeout(arrival - env.now)
         return max(grant - t_req, 0.0), holder
+
+    def _tell_failure(self, t, failed: tuple[Fault, float], previous: int, code: int) -> None:
+        fault, after = failed
+        line = self.s.line
+        text = (f"{fault.label(line)}: stopped between {line.station(previous).name_en} and "
+                f"{line.station(code).name_en} for {fault.duration_s:.0f} s")
+
+        def tell(_event) -> None:
+            self.told.add(fault.fault_id)
+            self._notify("fault", t.block, code, "", fault.duration_s, text)
+
+        self.env.timeout(after).callbacks.append(tell)
 
     def _approach_terminus(self, t, trip: Trip, i: int, start: float, run_s: float, lead: float, t_req: float,
                            previous: int):
