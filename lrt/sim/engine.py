@@ -365,7 +365,7 @@ class Simulation(Stops):
         if at_depot and env.now < until:  # depot switch failure: nothing leaves the depot
             t.fault = label
             yield env.timeout(until - env.now)
-        failed = self.faults.pull_out(t.block, env.now)
+        failed = self.faults.pull_out(t.block, env.now, self.trip_no.get(trip.trip_id, -1))
         if failed is not None:
             if self.reserves <= 0:
                 self.faults.record(failed, "no reserve fit: trips cancelled until the train's next pull-out")

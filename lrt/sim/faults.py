@@ -65,12 +65,16 @@ class FaultBook:
 
     def __init__(self, scripted: list[Fault], conditions: Conditions, line: Line,
                  seed: np.random.SeedSequence, shape: tuple[int, int] = (0, 0)) -> None:
-        timed_seq, door_seq, train_seq, detail_seq = seed.spawn(4)
+        timed_seq, door_seq, train_seq, detail_seq, pull_seq = seed.spawn(5)
         rng = np.random.default_rng(timed_seq)
-        self.rng = np.random.default_rng(detail_seq)
-        # one draw per (trip, stop) of the timetable, as the noise (lrt.sim.noise): common random numbers
+        self.rng = np.random.default_rng(detail_seq)  # details of faults on calls beyond the timetable
+        self._detail_seq = detail_seq
+        self._trips = shape[0]
+        # one draw per (trip, stop) of the timetable, as the noise (lrt.sim.noise): common random numbers, so
+        # that a decision that moves trains in time does not move a failure to another train or call
         self._door = Keyed(door_seq, shape, lambda g, n: g.random(n))
         self._train = Keyed(train_seq, shape, lambda g, n: g.random(n))
+        self._pull = Keyed(pull_seq, (shape[0], 1), lambda g, n: g.random(n))
         self.failures = conditions.failures
         self.line = line
         timed = random_faults(conditions, line, rng, first_id=len(scripted) + 1)
@@ -86,6 +90,14 @@ class FaultBook:
         self.faults.append(f)
         return f
 
+    def _details(self, kind: int, call: tuple[int, int]) -> np.random.Generator:
+        """The draws of a fault's details (when, how long) at one call of the timetable, its own stream."""
+        trip, stop = call
+        if not 0 <= trip < self._trips or stop < 0:
+            return self.rng
+        seq = self._detail_seq
+        return np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, kind, trip, stop)))
+
     def _scripted(self, kind: str, block: str, now: float, station: int | None = None) -> Fault | None:
         for f in self.pending[kind]:
             if f.train == block and f.start_s <= now and (station is None or f.station in (None, station)):
@@ -98,7 +110,7 @@ class FaultBook:
         f = self._scripted("door", block, now, station) if self.pending["door"] else None
         p = self.failures.door
         if f is None and p is not None and self._door(*call) < p.rate:
-            f = self._new("door", now, p.duration_s(self.rng), train=block, station=station)
+            f = self._new("door", now, p.duration_s(self._details(0, call)), train=block, station=station)
         return f
 
     def train_failure(self, block: str, now: float, run_s: float,
@@ -110,14 +122,16 @@ class FaultBook:
             return f, min(max(f.start_s - now, 0.0), run_s)
         p = self.failures.train
         if p is not None and self._train(*call) < p.rate * run_s / 3600.0:
-            at = float(self.rng.uniform(0, run_s))
-            return self._new("train", now + at, p.duration_s(self.rng), train=block), at
+            rng = self._details(1, call)
+            at = float(rng.uniform(0, run_s))
+            return self._new("train", now + at, p.duration_s(rng), train=block), at
         return None
 
-    def pull_out(self, block: str, now: float) -> Fault | None:
+    def pull_out(self, block: str, now: float, trip: int = -1) -> Fault | None:
+        """A failure of the train pulling out for timetable trip number ``trip``, scripted or drawn."""
         f = self._scripted("pull_out", block, now + 3600.0)
         p = self.failures.pull_out
-        if f is None and p is not None and self.rng.random() < p.rate:
+        if f is None and p is not None and self._pull(trip, 0) < p.rate:
             f = self._new("pull_out", now, 0.0, train=block)
         return f
 
