@@ -303,7 +303,13 @@ def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     combined = np.zeros(keys[0].size, dtype=np.int64)
     for k, low, span in zip(keys, lows, spans):
         combined = combined * span + (k - low)
-    unique, inverse = np.unique(combined, return_inverse=True)
+    size = math.prod(spans)
+    if size <= max(4 * combined.size, 1 << 16):  # a small key space (the usual case): count, no sort
+        present = np.bincount(combined, minlength=size) > 0
+        unique = np.flatnonzero(present)
+        inverse = (np.cumsum(present) - 1)[combined]
+    else:
+        unique, inverse = np.unique(combined, return_inverse=True)
     columns = []
     for low, span in zip(reversed(lows), reversed(spans)):
         columns.append(unique % span + low)

@@ -293,3 +293,22 @@ def test_a_decision_about_one_train_moves_no_random_failure_to_another():
             assert held.events["departure_s"][later][0] == pytest.approx(plain.events["departure_s"][at][0] + 200.0)
             held_runs += 1
     assert compared >= 8 and held_runs >= 3  # the check had faults to compare and holds that changed the day
+
+
+def test_a_listening_controller_sees_the_same_day_as_the_plain_one():
+    """With the plain regulation a departure is settled at arrival, ahead of the clock (one event per call); a
+    controller that listens makes every call wait for its departure on the clock. The day is the same."""
+    from lrt.paths import shipped
+    from lrt.scenario import load
+
+    s = load(shipped("scenarios", "weekday-severe.toml"))
+    plain = simulate(s, 3)
+    heard = Listening(s.options)
+    listened = simulate(s, 3, controller=heard)
+    assert plain.generated > 50_000 and len(plain.events["trip_id"]) > 3000  # a full day with passengers
+    for name in plain.events:
+        assert np.array_equal(plain.events[name], listened.events[name]), name
+    for name in plain.passengers:
+        assert np.array_equal(plain.passengers[name], listened.passengers[name]), name
+    assert plain.faults == listened.faults and len(plain.faults) > 0
+    assert sum(ev.kind == "departure" for ev in heard.heard) == len(plain.events["trip_id"]) - plain.trips_run

@@ -52,9 +52,17 @@ class DwellModel:
 
     def dwell_s(self, boarding: int, alighting: int, load_after_alighting: int) -> float:
         """Dwell at a stop [s]: Puong at the busiest door, never below the door cycle."""
+        return self.at(alighting, load_after_alighting)(boarding)
+
+    def at(self, alighting: int, load_after_alighting: int):
+        """The dwell at one call as a function of the passengers boarding [s] (the engine asks it several
+        times per call while passengers keep arriving during the dwell)."""
         per_door = self.busiest_door_factor / self.doors
-        b, a = boarding * per_door, alighting * per_door
+        a = alighting * per_door
         standees = min(max(load_after_alighting - self.seats, 0) / self.doors, self.max_standees_per_door)
-        base = puong_dwell(b, a, standees)
-        passengers = (base - 12.22) * self.passenger_factor
-        return max(self.min_dwell_s, 12.22 + passengers)
+        factor, floor = self.passenger_factor, self.min_dwell_s
+
+        def dwell(boarding: int) -> float:
+            passengers = (puong_dwell(boarding * per_door, a, standees) - 12.22) * factor
+            return max(floor, 12.22 + passengers)
+        return dwell

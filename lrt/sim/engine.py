@@ -103,6 +103,9 @@ class Simulation(Stops):
         self._orders = kind.orders is not Controller.orders
         self._limits = kind.leg_limit_ms is not Controller.leg_limit_ms
         self._notifies = kind.notify is not Controller.notify
+        # departures settled at arrival (see Stops._call): only for a controller that cannot change a hold, give
+        # orders, limit speeds or listen, so that nothing happens between a call's arrival and its departure
+        self._ahead = not (self._orders or self._limits or self._notifies or self.controller.holds_may_change)
         self.opt = scenario.options
         self.env = simpy.Environment()
         line = scenario.line
@@ -256,7 +259,8 @@ class Simulation(Stops):
                                         reserves_left=self.reserves, extra_trips=self.extra_trips)
 
     # -- helpers -----------------------------------------------------------------------------------
-    def _release(self, train: _Train) -> None:
+    def _release(self, train: _Train, at: float | None = None) -> None:
+        """The train leaves its platform now (or at ``at``, a departure already settled)."""
         held = train.platform
         if held is None:
             return
@@ -265,7 +269,7 @@ class Simulation(Stops):
             res.release(req)
             self.holder.pop(req, None)
         else:  # a station's track: its turn
-            held.release(self.env.now)
+            held.release(self.env.now if at is None else at)
         train.platform = None
 
     def _occupy(self, res, req, duration: float):

@@ -53,10 +53,11 @@ class Keyed:
         self.extra = Stream(np.random.default_rng(extra_seq), draw)
 
     def __call__(self, trip: int, stop: int) -> float:
-        if 0 <= trip < len(self.table):
-            row = self.table[trip]
-            if stop < len(row):
-                return row[stop]
+        if trip >= 0:  # (trip -1: a call beyond the timetable; stops are never negative)
+            try:
+                return self.table[trip][stop]
+            except IndexError:
+                pass
         return self.extra()
 
 
@@ -66,7 +67,7 @@ class Noise:
     ``seed`` is the run's operations seed sequence; ``shape`` is (trips in the timetable, most stops a trip).
     """
 
-    __slots__ = ("opt", "_run", "_dwell", "_delay_share", "_delay_size", "_on")
+    __slots__ = ("opt", "_run", "_dwell", "_delay_share", "_delay_size", "_on", "_run_on", "_dwell_on", "_share")
 
     def __init__(self, options: SimOptions, seed: np.random.SeedSequence, shape: tuple[int, int]) -> None:
         self.opt = options
@@ -74,6 +75,10 @@ class Noise:
         cv = options.dwell_cv
         sigma = math.sqrt(math.log(1 + cv * cv))
         self._on = options.variability
+        # what each kind needs, decided once (these are asked at every call of the day)
+        self._run_on = self._on and options.run_time_cv != 0
+        self._dwell_on = self._on and options.dwell_cv != 0
+        self._share = options.primary_delay_share if self._on else 0.0
         self._run = Keyed(run, shape, lambda rng, n: rng.normal(1.0, options.run_time_cv, n))
         self._dwell = Keyed(dwell, shape, lambda rng, n: rng.lognormal(-sigma * sigma / 2, sigma, n))
         self._delay_share = Keyed(share, shape, lambda rng, n: rng.random(n))
@@ -81,19 +86,19 @@ class Noise:
 
     def run(self, trip: int, stop: int) -> float:
         """Factor on the run into a stop: normal with mean 1 and CV ``run_time_cv``, at least 0.5 [1]."""
-        if not self._on or self.opt.run_time_cv == 0:
+        if not self._run_on:
             return 1.0
         return max(self._run(trip, stop), 0.5)
 
     def dwell(self, trip: int, stop: int) -> float:
         """Factor on a dwell: lognormal with mean 1 and CV ``dwell_cv`` [1]."""
-        if not self._on or self.opt.dwell_cv == 0:
+        if not self._dwell_on:
             return 1.0
         return self._dwell(trip, stop)
 
     def primary_delay(self, trip: int, stop: int) -> float:
         """A primary delay on ``primary_delay_share`` of departures, exponential with the mean given [s]."""
-        o = self.opt
-        if not self._on or o.primary_delay_share == 0 or self._delay_share(trip, stop) >= o.primary_delay_share:
+        share = self._share
+        if share == 0 or self._delay_share(trip, stop) >= share:
             return 0.0
         return self._delay_size(trip, stop)

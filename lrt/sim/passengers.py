@@ -46,6 +46,10 @@ class Load:
     ids: list = field(default_factory=list)     # id arrays boarded this trip out of the queue's order
 
 
+def _priority(entry: tuple) -> float:
+    return entry[0]
+
+
 class Platform:
     """One platform (station index, direction): its queue and the trains with their doors open."""
 
@@ -59,7 +63,7 @@ class Platform:
         self.times = book.arrival_s[ids].tolist()         # their arrival times (bisect on a list is fast)
         onehot = np.zeros((ids.size + 1, book.n_stations), dtype=np.int32)
         onehot[np.arange(1, ids.size + 1), book.destination[ids]] = 1
-        self.cum = np.cumsum(onehot, axis=0)               # destinations of the first k passengers
+        self.cum = np.cumsum(onehot, axis=0, out=onehot)   # destinations of the first k passengers (in place)
         self.head = 0                                    # first passenger of the queue still waiting
         self.first = np.empty(0, dtype=np.int64)          # put off a failed train: they board first
         self.open: list[tuple[float, float, Load]] = []   # (priority, boarding since [s], load)
@@ -80,15 +84,18 @@ class Platform:
 
     def open_doors(self, load: Load, t: float, priority: float) -> None:
         """A train opens its doors at t; of several open trains the lowest ``priority`` boards first."""
-        self.advance(t)
-        self.open.append((priority, t, load))
-        self.open.sort(key=lambda entry: entry[0])
+        if self.open:  # another train boarding here: bring it up to now, then board in priority order
+            self.advance(t)
+            self.open.append((priority, t, load))
+            self.open.sort(key=_priority)
+        else:
+            self.open.append((priority, t, load))
         self.advance(t)
 
     def close_doors(self, load: Load, t: float) -> int:
         """Boarding into ``load`` ends at t; returns the passengers it leaves behind (denied) [1]."""
         self.advance(t)
-        self.open = [e for e in self.open if e[2] is not load]
+        self.open = [e for e in self.open if e[2] is not load] if len(self.open) > 1 else []
         if load.room > 0:
             return 0
         book = self.book

@@ -7,6 +7,7 @@ pandas frames are built only on request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -60,7 +61,7 @@ class SimulationResult:
     @classmethod
     def collect(cls, scenario, seed: int, rows: list[tuple], book: PassengerBook | None, trips_run, *,
                 faults=(), cancelled=(), reserves_left: int = 0, extra_trips=()) -> "SimulationResult":
-        rows = sorted(rows, key=lambda r: (r[7], r[8], r[0], r[3]))  # by arrival, then departure
+        rows = sorted(rows, key=itemgetter(7, 8, 0, 3))  # by arrival, then departure, train, stop
         cols = list(zip(*rows)) if rows else [[] for _ in EVENT_COLUMNS]
         kinds = (object, object, object, np.int32, np.int32, float, float, float, float, np.int32, np.int32,
                  np.int32, np.int32, float, float, float, float, object)

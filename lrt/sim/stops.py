@@ -38,6 +38,7 @@ class Stops:
         t.skip = frozenset()
         t.trip = trip
         prev = start
+        left = env.now  # when the train left its previous stop (known ahead of the clock on the plain path)
         for i in range(start, n):
             code = stops[i]
             if i > start and i < n - 1 and code in t.skip:  # run through, no call
@@ -46,12 +47,12 @@ class Stops:
             failed = None
             t.run_kwh = (0.0, 0.0)
             if i > start:
-                late = env.now - trip.departure_s[prev] > 10.0
+                late = left - trip.departure_s[prev] > 10.0
                 r, drawn, returned = self._leg(direction, stops[prev], code, late, t.load.size, (number, i))
                 t.run_kwh = (drawn, returned)
-                failed = self.faults.train_failure(t.block, env.now, r, (number, i))
+                failed = self.faults.train_failure(t.block, left, r, (number, i))
                 t.next_code = code
-                wait, holder = yield from self._approach(t, trip, i, r, failed, stops[prev])
+                wait, holder = yield from self._approach(t, trip, i, r, failed, stops[prev], left)
                 if failed is not None:
                     t.fault = failed[0].label(self.s.line)
                     causes.append(f"{t.fault} ({failed[0].duration_s:.0f} s)")
@@ -74,7 +75,7 @@ class Stops:
                 outcome = yield from self._ordered(t, trip, i, arrival, alighted, causes)
                 if outcome:
                     return outcome
-            yield from self._call(t, trip, i, arrival, alighted, causes)
+            left = yield from self._call(t, trip, i, arrival, alighted, causes)
             prev = i
         return ""
 
@@ -187,7 +188,8 @@ class Stops:
                           now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
                           previous_departure_s=self.last_departure.get((code, direction)),
                           planned_headway_s=self.planned_headway.get((trip.trip_id, i)), load=load.size,
-                          next_station=next((c for c in trip.stops[i + 1:] if c not in t.skip), None))
+                          next_station=next((c for c in trip.stops[i + 1:] if c not in t.skip), None) if t.skip
+                          else trip.stops[i + 1] if i + 1 < len(trip.stops) else None)
         departure = max(earliest, self.controller.departure_s(ctx))
         if self.closed:  # power-rail icing ahead: wait here with the doors open, holding the platform
             until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
@@ -196,6 +198,7 @@ class Stops:
                 t.fault = label
                 departure = until
         closing = self.opt.door_closing_s
+        settled = False
         if i == 0 or isinstance(t.platform, tuple) or self.controller.holds_may_change:
             departure = yield from self._hold(t, ctx, earliest, departure)  # boarding follows the clock
             doors_closed = env.now
@@ -209,9 +212,14 @@ class Stops:
         else:
             doors_closed = max(departure - closing, env.now)
             denied = platform.close_doors(load, doors_closed)
-            yield env.timeout(doors_closed + closing - env.now)
-        departure = env.now
-        self._release(t)
+            settled = self._ahead
+            if not settled:
+                yield env.timeout(doors_closed + closing - env.now)
+        # on the plain path (nothing can change this departure any more, and no controller hears of it) the
+        # departure is settled now: the track is released for that time, and the train's run to its next stop
+        # starts from it without a wake-up in between (one SimPy event per call instead of two)
+        departure = doors_closed + closing if settled else env.now
+        self._release(t, departure)
         self.last_departure[(code, direction)] = departure
         if departure - planned_dep <= 60.0:
             t.fault = ""  # back on time: later delays are not this fault's
@@ -221,6 +229,7 @@ class Stops:
         self.events.append((t.block, trip.trip_id, direction, i, code, planned_arr, planned_dep, arrival, departure,
                             load.size, load.size - before, alighted, denied, departure - arrival, doors_closed,
                             *t.run_kwh, "; ".join(causes)))
+        return departure
 
     def _hold(self, t, ctx: StopContext, earliest: float, departure: float):
         """Wait with the doors open until the closing sequence begins; a controller whose holds may change is
@@ -247,30 +256,30 @@ class Stops:
         noise = self.noise.dwell(*call)
         closing = self.opt.door_closing_s
         min_dwell = self.opt.min_dwell_s
-        dwell = self.dwell.dwell_s
+        dwell = self.dwell.at(alighted, before)
 
         boarded = load.size - before
-        t = opened + max(min_dwell, dwell(boarded, alighted, before) * noise)
+        t = opened + max(min_dwell, dwell(boarded) * noise)
         limit = t + self.max_extension_s
         while t < limit:
-            later = opened + max(min_dwell, dwell(boarded + platform.peek(load, opened, t - closing), alighted,
-                                                  before) * noise)
+            later = opened + max(min_dwell, dwell(boarded + platform.peek(load, opened, t - closing)) * noise)
             if later <= t:
                 break
             t = min(later, limit)
         return t
 
-    def _approach(self, t, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None, previous: int):
+    def _approach(self, t, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None, previous: int,
+                  start: float):
         """Run to stop i under moving block; return (the wait for the train ahead [s], the train waited for).
 
         Its turn on the platform begins when the train ahead has left it; it arrives no sooner than the
         close-in time after that (TCQSM), nor sooner than its run allows.  A train that fails on the way
         claims the platform ahead at once (nothing passes it under moving block), stands for the fault's
-        duration, then limps on.
+        duration, then limps on.  ``start``: when the train left the stop before (now, or later when that
+        departure was settled ahead of the clock).
         """
         env = self.env
         code, direction = trip.stops[i], trip.direction
-        start = env.now
         terminal = code in self.plan.terminal_in
         lead = self.plan.terminal_in[code][0] if terminal else self.plan.close_in.get((code, direction), 30.0)
         lead = min(lead, run_s)
@@ -279,7 +288,7 @@ class Stops:
             t_req = min(t_req, start + failed[1])
             run_s += failed[0].duration_s
             if self._notifies:  # the control room hears of the failure when it happens, not when the train arrives
-                self._tell_failure(t, failed, previous, code)
+                self._tell_failure(t, failed, previous, code, start)
         if terminal:
             return (yield from self._approach_terminus(t, trip, i, start, run_s, lead, t_req, previous))
         turn = self.tracks[(code, direction)].claim(t.block)
@@ -299,7 +308,7 @@ class Stops:
             yield env.timeout(arrival - env.now)
         return max(grant - t_req, 0.0), holder
 
-    def _tell_failure(self, t, failed: tuple[Fault, float], previous: int, code: int) -> None:
+    def _tell_failure(self, t, failed: tuple[Fault, float], previous: int, code: int, start: float) -> None:
         fault, after = failed
         line = self.s.line
         text = (f"{fault.label(line)}: stopped between {line.station(previous).name_en} and "
@@ -309,7 +318,7 @@ class Stops:
             self.told.add(fault.fault_id)
             self._notify("fault", t.block, code, "", fault.duration_s, text)
 
-        self.env.timeout(after).callbacks.append(tell)
+        self.env.timeout(start + after - self.env.now).callbacks.append(tell)
 
     def _approach_terminus(self, t, trip: Trip, i: int, start: float, run_s: float, lead: float, t_req: float,
                            previous: int):
