@@ -92,6 +92,32 @@ class Platform:
             self.open.append((priority, t, load))
         self.advance(t)
 
+    def plain(self) -> bool:
+        """No train boarding here, nobody put off a failed train waiting, nobody boarded out of turn: the
+        queue is boarded from its head."""
+        return not self.open and not self.first.size and self.taken is None
+
+    def boarding_alone(self, load: Load):
+        """For a train alone at a plain platform (:meth:`plain`) that takes everyone: the passengers it has
+        boarded by time t, as a function of t (nothing is boarded yet: :meth:`board_alone` does it)."""
+        arrived, head, room = self.arrived, self.head, load.room
+
+        def count(t: float) -> int:
+            return min(room, max(arrived(t) - head, 0))
+        return count
+
+    def board_alone(self, load: Load, opened: float, closed: float) -> int:
+        """A train alone at a plain platform boards from its doors opening to their closing, in one go (the
+        same passengers and times as :meth:`open_doors` and :meth:`close_doors`); returns the passengers it
+        leaves behind (denied) [1]."""
+        stop = self.arrived(closed)
+        self._board_prefix(load, opened, stop)
+        if load.room > 0:
+            return 0
+        if stop > self.head:
+            self.book.denials.append((self, self.head, stop))
+        return max(stop - self.head, 0)
+
     def close_doors(self, load: Load, t: float) -> int:
         """Boarding into ``load`` ends at t; returns the passengers it leaves behind (denied) [1]."""
         self.advance(t)

@@ -168,10 +168,22 @@ class Stops:
         load.serves = t.serves if t.skip else (self.serves.get((trip.trip_id, i)) if self.serves else None)
         platform = self.book.platforms[(self.index[code], direction)]
         before = load.size  # on board once those for this station are off
-        platform.open_doors(load, arrival, priority=planned_dep)
-        closes = self._doors_close(platform, load, arrival, alighted, before, (load.trip, i))
+        # the plain call (the usual one): this train alone at an intermediate platform whose queue is plain,
+        # and a departure nothing can change; its boarders are counted by the time the doors close, and
+        # boarded once, when they close (Platform.board_alone)
+        alone = (self._ahead and i > 0 and not isinstance(t.platform, tuple) and load.serves is None
+                 and platform.plain())
+        if alone:
+            count = platform.boarding_alone(load)
+        else:
+            platform.open_doors(load, arrival, priority=planned_dep)
+            boarded = load.size - before
+
+            def count(until: float) -> int:  # passengers on by ``until``, those arriving while the doors are open
+                return boarded + platform.peek(load, arrival, until)
+        closes = self._doors_close(count, arrival, alighted, before, (load.trip, i))
         if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
-            causes.append(f"long dwell: {load.size - before} on, {alighted} off ({closes - arrival:.0f} s)")
+            causes.append(f"long dwell: {count(arrival)} on, {alighted} off ({closes - arrival:.0f} s)")
         # a terminus: not before the turnback minimum; passengers board all through the layover
         earliest = max(closes, t.ready_s) if i == 0 else closes
         delay = self.noise.primary_delay(load.trip, i)
@@ -211,7 +223,8 @@ class Stops:
                     yield env.timeout(extra)
         else:
             doors_closed = max(departure - closing, env.now)
-            denied = platform.close_doors(load, doors_closed)
+            denied = platform.board_alone(load, arrival, doors_closed) if alone else \
+                platform.close_doors(load, doors_closed)
             settled = self._ahead
             if not settled:
                 yield env.timeout(doors_closed + closing - env.now)
@@ -250,19 +263,19 @@ class Stops:
             ctx.now_s = env.now
             departure = max(earliest, self.controller.departure_s(ctx))
 
-    def _doors_close(self, platform, load, opened: float, alighted: int, before: int, call: tuple[int, int]) -> float:
+    def _doors_close(self, count, opened: float, alighted: int, before: int, call: tuple[int, int]) -> float:
         """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
-        platform while the doors are open included, up to the line's dwell-extension limit."""
+        platform while the doors are open included (``count(t)``: boarded by t), up to the line's
+        dwell-extension limit."""
         noise = self.noise.dwell(*call)
         closing = self.opt.door_closing_s
         min_dwell = self.opt.min_dwell_s
         dwell = self.dwell.at(alighted, before)
 
-        boarded = load.size - before
-        t = opened + max(min_dwell, dwell(boarded) * noise)
+        t = opened + max(min_dwell, dwell(count(opened)) * noise)
         limit = t + self.max_extension_s
         while t < limit:
-            later = opened + max(min_dwell, dwell(boarded + platform.peek(load, opened, t - closing)) * noise)
+            later = opened + max(min_dwell, dwell(count(max(t - closing, opened))) * noise)
             if later <= t:
                 break
             t = min(later, limit)
