@@ -234,8 +234,12 @@ class PassengerBook:
         self.destination = np.asarray(arrivals.destination, dtype=np.int64)
         n = self.arrival_s.size
         up = self.destination > self.origin
-        order = np.lexsort((self.arrival_s, ~up, self.origin))  # by origin, direction, time (stable)
-        keys = self.origin[order] * 2 + (~up[order]).astype(np.int64)
+        platform = self.origin * 2 + ~up  # up platform of station s: 2s; down: 2s + 1
+        if n < 2 or np.all(self.arrival_s[1:] >= self.arrival_s[:-1]):  # in time order, as drawn: by platform
+            order = np.argsort(platform.astype(np.int16 if 2 * n_stations < 2**15 else np.int64), kind="stable")
+        else:
+            order = np.lexsort((self.arrival_s, platform))  # by origin, direction, time (stable)
+        keys = platform[order]
         bounds = np.searchsorted(keys, np.arange(2 * n_stations + 1))
         self.platforms: dict[tuple[int, str], Platform] = {}
         for s in range(n_stations):
