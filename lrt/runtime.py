@@ -23,8 +23,9 @@ steps, which is within a second a run.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -130,11 +131,23 @@ def speed_limit_profile(line: Line, train: TrainSpec, direction: str, s: np.ndar
     return limit
 
 
+_MEMO: OrderedDict = OrderedDict()  # the last runs worked out in this process (see run_profile)
+_MEMO_SIZE = 32
+PHYSICS_FIELDS = ("adhesion_traction", "adhesion_braking", "braking_rate_factor", "speed_cap_ms", "speed_limits")
+"""The fields of :class:`~lrt.conditions.Conditions` a run depends on (the rest is weather for the
+passengers, failures and the fleet); tests/test_runtime.py holds the run to these."""
+
+
 def run_profile(line: Line, train: TrainSpec, *, direction: str = "up", stops: Sequence[int] | None = None,
                 conditions: Conditions = Conditions(), passengers: float = 0.0, allowance: float | None = None,
                 acceleration_ms2: float | None = None, braking_ms2: float | None = None,
                 step_m: float = 4.0) -> RunProfile:
     """Compute the speed profile of a run stopping at every station in ``stops``.
+
+    The last few runs are kept in this process, by the very line and train objects (which are immutable),
+    the conditions' :data:`PHYSICS_FIELDS` and the other arguments: a command that checks a timetable in
+    the design conditions and then plans a day of normal weather asks for the same runs twice.  The
+    profile's arrays are read-only for that reason.
 
     Parameters
     ----------
@@ -161,6 +174,27 @@ def run_profile(line: Line, train: TrainSpec, *, direction: str = "up", stops: S
     -------
     RunProfile
     """
+    physics = tuple(getattr(conditions, name) for name in PHYSICS_FIELDS)
+    key = (id(line), id(train), physics, direction, None if stops is None else tuple(stops), passengers,
+           allowance, acceleration_ms2, braking_ms2, step_m)
+    kept = _MEMO.get(key)
+    if kept is not None and kept[0] is line and kept[1] is train:
+        _MEMO.move_to_end(key)
+        return kept[2]
+    profile = _run_profile(line, train, direction, stops, conditions, passengers, allowance, acceleration_ms2,
+                           braking_ms2, step_m)
+    for value in (getattr(profile, f.name) for f in fields(profile)):
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    _MEMO[key] = (line, train, profile)  # the objects are kept, so their ids stay theirs
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return profile
+
+
+def _run_profile(line: Line, train: TrainSpec, direction: str, stops: Sequence[int] | None, conditions: Conditions,
+                 passengers: float, allowance: float | None, acceleration_ms2: float | None,
+                 braking_ms2: float | None, step_m: float) -> RunProfile:
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be 'up' or 'down', got {direction!r}")
     if passengers < 0:

@@ -16,9 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..conditions import Conditions
+from ..errors import SimulationError
 from ..headway import Signalling, headway_report
 from ..limits import SERVICE_DAY_END_S
-from ..network import Line
+from ..network import DIRECTIONS, Line
 from ..rollingstock import TrainSpec
 from ..runtime import run_profile
 from ..units import format_clock
@@ -157,14 +158,25 @@ def _trip_shape(trip: Trip, line: Line, known: set[int]) -> list[Violation]:
 
 def _run_times(trips, line, train, conditions, load_factor) -> list[Violation]:
     minimum: dict[tuple[str, int, int], float] = {}
+    load = load_factor * train.capacity
+    for direction in sorted({trip.direction for trip in trips if len(trip.stops) > 1} & set(DIRECTIONS)):
+        # every station-to-station run at once (a run between two stops does not depend on the runs around it);
+        # the same flat-out runs the simulation plans with (lrt.sim.plan), worked out once in a command
+        try:
+            whole = run_profile(line, train, direction=direction, conditions=conditions, allowance=0.0,
+                                passengers=load)
+        except (SimulationError, ValueError):  # somewhere on the line the train cannot run: leg by leg below
+            continue
+        for seg in whole.segments:
+            minimum[(direction, seg.from_code, seg.to_code)] = seg.run_s
     out = []
     for trip in trips:
         for i in range(len(trip.stops) - 1):
             a, b = trip.stops[i], trip.stops[i + 1]
             key = (trip.direction, a, b)
-            if key not in minimum:
+            if key not in minimum:  # a trip that runs through stations
                 minimum[key] = run_profile(line, train, direction=trip.direction, stops=[a, b], conditions=conditions,
-                                           allowance=0.0, passengers=load_factor * train.capacity).running_s
+                                           allowance=0.0, passengers=load).running_s
             run = trip.arrival_s[i + 1] - trip.departure_s[i]
             if run < minimum[key] - _TOLERANCE_S:
                 out.append(Violation(kind="run time", time_s=trip.departure_s[i], trip=trip.trip_id, train=trip.block_id,
