@@ -312,3 +312,31 @@ def test_a_listening_controller_sees_the_same_day_as_the_plain_one():
         assert np.array_equal(plain.passengers[name], listened.passengers[name]), name
     assert plain.faults == listened.faults and len(plain.faults) > 0
     assert sum(ev.kind == "departure" for ev in heard.heard) == len(plain.events["trip_id"]) - plain.trips_run
+
+
+def test_a_train_that_fails_on_the_way_into_a_terminus_is_not_overtaken(astana):
+    """Found by the invariants (seed 432896, icing): with a platform of the Airport free, the train behind went
+    past a train standing failed on the one track in.  It now arrives the close-in time after it."""
+    from lrt.disruptions import Fault
+    from lrt.sim import make_plan
+
+    line, train = astana
+    stops = tuple(reversed(line.codes))  # Nurly Zhol to the Airport
+    trips = (make_trip("D1", "T1", "down", stops, 3600.0), make_trip("D2", "T2", "down", stops, 3840.0))
+    s = Scenario(line=line, train=train, timetable=Timetable(name="t", service_id="s", trips=trips), options=CALM)
+    plain = simulate(s, 1)
+
+    def at(r, trip, code, column):
+        e = r.events
+        return float(e[column][(e["trip_id"] == trip) & (e["station"] == code)][0])
+
+    leaves = at(plain, "D1", 102, "departure_s")
+    failing = dataclasses.replace(s, faults=(Fault(fault_id="F01", kind="train", start_s=leaves + 20.0,
+                                                   duration_s=900.0, train="T1"),))
+    r = simulate(failing, 1)
+    first, second = at(r, "D1", 101, "arrival_s"), at(r, "D2", 101, "arrival_s")
+    assert first == pytest.approx(at(plain, "D1", 101, "arrival_s") + 900.0, abs=1e-6)  # stood 900 s on the way
+    assert at(plain, "D2", 101, "arrival_s") < first  # unhindered, the second would have come in first
+    lead = make_plan(s).terminal_in[101][0]  # the time from the route set to the stop (lrt headway's terminal)
+    assert second == pytest.approx(first + lead, abs=1e-6)
+    assert "following T1" in r.events["cause"][(r.events["trip_id"] == "D2") & (r.events["station"] == 101)][0]

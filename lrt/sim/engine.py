@@ -122,6 +122,7 @@ class Simulation(Stops):
         self.crossovers = {t.station: simpy.Resource(self.env, capacity=1) for t in line.terminals}
         self.holder: dict = {}  # request -> block, to name the train a follower waits for
         self.last_request: dict = {}
+        self.last_in: dict = {}  # segment into a terminus -> (arrival, block) of the last train to come in on it
         self.last_departure: dict = {}
         self.events: list[tuple] = []
         self.trips_run: set[str] = set()

@@ -351,6 +351,13 @@ class Stops:
         granted = env.now
         extra = yield from self._cross(t, code, self.plan.terminal_in[code][1])
         arrival = max(start + run_s, env.now + lead) + extra
+        # one track leads in: a train behind does not pass one that stands on it (a failed train), even with a
+        # platform of the terminus free; it arrives no sooner than the close-in time after the one ahead
+        ahead = self.last_in.get(seg)
+        if ahead is not None and arrival < ahead[0] + lead:
+            arrival = ahead[0] + lead
+            granted, holder = max(granted, arrival - lead), ahead[1]
+        self.last_in[seg] = (arrival, t.block)
         t.platform = (res, req)
         if arrival > env.now:
             yield env.timeout(arrival - env.now)
