@@ -74,6 +74,7 @@ def svg_text(fig, *, salt: str) -> str:
     """The figure as an SVG element to inline in HTML: deterministic (the ids are hashed with ``salt``, which
     must differ between the charts of one page; no date), text kept as text, no XML prologue."""
     import io
+    import re
 
     import matplotlib
 
@@ -81,7 +82,16 @@ def svg_text(fig, *, salt: str) -> str:
     with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "none", "svg.id": salt}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):].strip()
+    text = text[text.index("<svg"):].strip()
+    # inline in HTML the namespaces are implied, and the metadata names matplotlib's web site: drop both, so
+    # the page holds no address at all
+    text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text, count=3)
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, count=1, flags=re.S)
+    # matplotlib names its groups figure_1, axes_1, ... in every chart: prefixed with the salt, the ids of
+    # the charts of one page stay unique (the referenced ones, clip paths and markers, are hashed with it)
+    referenced = set(re.findall(r'#([^"\s)]+)', text))
+    return re.sub(r' id="([^"]+)"', lambda m: m.group(0) if m.group(1) in referenced or m.group(1) == salt
+                  else f' id="{salt}-{m.group(1)}"', text)
 
 
 def pyplot():
