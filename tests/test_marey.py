@@ -8,6 +8,7 @@ import struct
 import numpy as np
 import pytest
 from conftest import make_line
+from matplotlib.colors import to_hex
 from numpy.testing import assert_array_equal
 
 from lrt.plotting.marey import COLOURS, marey_lines, plot_marey
@@ -30,11 +31,32 @@ def _tiny():
     return line, Timetable(name="tiny", service_id="x", trips=(up, down, late), operations=(turn,))
 
 
-def _drawn(fig) -> dict[tuple[str, str], object]:
-    """The trip lines on the chart by (trip id, 'solid' or 'dashed')."""
+class _Drawn:
+    """One trip's line as drawn: its points and its collection's colour."""
+
+    def __init__(self, points, colour):
+        self.points, self.colour = points, colour
+
+    def get_xdata(self):
+        return self.points[:, 0]
+
+    def get_ydata(self):
+        return self.points[:, 1]
+
+    def get_color(self):
+        return to_hex(self.colour)
+
+
+def _drawn(fig) -> dict[tuple[str, str], _Drawn]:
+    """The trip lines on the chart by (trip id, 'solid' or 'dashed'): the segments of the trip collections."""
     ax = fig.axes[0]
-    return {(ln.get_gid(), "solid" if ln.get_linestyle() == "-" else "dashed"): ln
-            for ln in ax.get_lines() if ln.get_gid()}
+    out = {}
+    for c in ax.collections:
+        if c.get_gid() in ("planned-up", "planned-down", "actual-up", "actual-down"):
+            dashed = c.get_linestyle()[0][1] is not None
+            for trip_id, points in zip(c.trip_ids, c.get_segments(), strict=True):
+                out[trip_id, "dashed" if dashed else "solid"] = _Drawn(points, c.get_edgecolor()[0])
+    return out
 
 
 def test_marey_lines_step_through_arrival_and_departure_at_each_station():
@@ -59,8 +81,8 @@ def test_the_chart_draws_every_trip_as_marey_lines_gives_it(tmp_path):
     assert drawn["U1", "solid"].get_color() == COLOURS["up"] and drawn["D1", "solid"].get_color() == COLOURS["down"]
     ax = fig.axes[0]
     # the layover at station 3 from 07:06:40 to 07:10:00
-    assert any(list(ln.get_xdata()) == [7 * H + 400, 7 * H + 600] and list(ln.get_ydata()) == [4500, 4500]
-               for ln in ax.get_lines())
+    (layovers,) = [c for c in ax.collections if c.get_gid() == "layovers"]
+    assert [seg.tolist() for seg in layovers.get_segments()] == [[[7 * H + 400, 4500], [7 * H + 600, 4500]]]
     # stations named at their chainage; the whole day to the hour, 07:00 to 25:00
     assert [t.get_text() for t in ax.get_yticklabels()] == ["S1", "S2", "S3"]
     assert_array_equal(ax.get_yticks(), [1000, 3000, 4500])

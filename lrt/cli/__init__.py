@@ -25,7 +25,7 @@ from .usage import unrecognized, usage_error
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = ["simulate", "batch", "compare", "exercise", "runtime", "headway", "timetable", "demand"]
+COMMANDS = ["simulate", "batch", "compare", "exercise", "runtime", "headway", "timetable", "demand", "report"]
 
 
 class Parser(argparse.ArgumentParser):

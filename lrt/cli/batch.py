@@ -34,6 +34,9 @@ def add_parser(sub) -> None:
                help="most replications per grid point with --until (default: the sweep's, or 200)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted batch in DIR: finished runs "
                                                          "are kept, the rest are made")
+    from .report import add_report_options
+
+    add_report_options(p)
     p.set_defaults(run=run)
 
 
@@ -47,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.scheduler and args.executor != "dask":
         raise InputError("--scheduler", "command line", repr(args.scheduler), "--executor dask with it")
+    from .report import check_report_options, write_folder_report
+
+    thresholds = check_report_options(args)
     check_out_dir(args.out, option="--out", marker=JOURNAL_NAME, what="an lrt batch folder")
     until = None
     if args.until is not None:
@@ -82,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     write_outputs(args.out, sweep, result, {"command": ["lrt", *sys.argv[1:]], "executor": pool.kind,
                                             "workers": pool.workers, "elapsed_s": round(elapsed, 2),
                                             "resumed_runs": len(previous)})
+    write_folder_report(args.out, thresholds)
     print(_text(sweep, result, elapsed, pool))
     print(f"written to {args.out}")
     return 1 if result.failed else 0

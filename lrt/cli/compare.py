@@ -47,6 +47,9 @@ def add_parser(sub) -> None:
     p.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local process pool (default) or a Dask cluster (pip install 'lrt[dask]')")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a LocalCluster)")
+    from .report import add_report_options
+
+    add_report_options(p)
     p.set_defaults(run=run)
 
 
@@ -75,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
     names = weather_list(args.weather)
     if args.scheduler and args.executor != "dask":
         raise InputError("--scheduler", "command line", repr(args.scheduler), "--executor dask with it")
+    from .report import check_report_options, write_folder_report
+
+    thresholds = check_report_options(args)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="compare.json", what="an lrt compare output folder")
     paths = [resolve_weather(name) for name in names]  # an unknown preset fails before any loading
@@ -96,8 +102,10 @@ def run(args: argparse.Namespace) -> int:
                              scheduler=args.scheduler)
     elapsed = time.perf_counter() - started
     report = _report(result, args, elapsed)
+    report["input_files"] = _input_files(args, line, train, paths)
     if args.out is not None:
         write_outputs(args.out, result, report)
+        write_folder_report(args.out, thresholds)
     if args.format == "json":
         emit_json(report)
     else:
@@ -108,12 +116,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(result, args, elapsed: float) -> dict:
+    import sys
+
+    from .. import __version__
     from ..study.compare import comparison_json
 
     report = comparison_json(result)
     report.update({"daily": args.daily, "base_seed": args.seed, "elapsed_s": round(elapsed, 1),
-                   "simulated_days": len(result.presets) * len(result.seeds)})
+                   "simulated_days": len(result.presets) * len(result.seeds),
+                   "command": ["lrt", *sys.argv[1:]], "lrt_version": __version__})
     return report
+
+
+def _input_files(args, line, train, presets) -> dict:
+    """The input files by role, each with its path and SHA-256 (a folder's covers every file in it)."""
+    from ..io.files import file_digest
+    from ..paths import shipped_timetable
+
+    paths = {"network": Path(line.source), "rolling_stock": Path(train.source) if train.source else None,
+             "timetable": Path(args.timetable or shipped_timetable("weekday"))}
+    paths.update({f"weather {Path(p).stem}": Path(p) for p in presets})
+    return {role: {"path": str(p), "sha256": file_digest(p)} for role, p in paths.items() if p is not None and p.exists()}
 
 
 def _text(result, report: dict) -> str:

@@ -40,6 +40,9 @@ def add_parser(sub) -> None:
                    help="where to write the decision log without --out (default: ID-decisions.toml here, or "
                         "ID-decisions-2.toml ... when that exists)")
     add_exercises_option(r)
+    from .report import add_report_options
+
+    add_report_options(r)
     r.set_defaults(run=run_control)
     drive.add_parser(esub)
 
@@ -98,6 +101,9 @@ def run_control(args: argparse.Namespace) -> int:
 
     if args.restart_at is not None and args.decisions is None:
         raise InputError("--restart-at", "command line", str(args.restart_at), "--decisions FILE with it")
+    from .report import check_report_options, write_folder_report
+
+    thresholds = check_report_options(args)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="debrief.md", what="an lrt exercise output folder")
     log_path = _log_path(args)
@@ -135,7 +141,10 @@ def run_control(args: argparse.Namespace) -> int:
         _, ref_decisions = read_decisions(exercise.reference, prepared.scenario.line, exercise=exercise.id)
         ref_outcome = replay(prepared, ref_decisions)
         reference = (ref_outcome, evaluate(prepared, ref_outcome, baseline))
-    write_control_outputs(args.out, log_path, prepared, outcome, evaluation, reference)
+    write_control_outputs(args.out, log_path, prepared, outcome, evaluation, reference,
+                          decisions_file=args.decisions)
+    if args.out is not None:
+        write_folder_report(args.out, thresholds)
     from ..training.score import score_text
 
     print(f"{exercise.title}: {len(outcome.decisions)} decision(s), {len(outcome.refused)} refused, "
@@ -165,7 +174,7 @@ def _log_path(args) -> Path | None:
     return path
 
 
-def write_control_outputs(folder, log_path, prepared, outcome, evaluation, reference) -> None:
+def write_control_outputs(folder, log_path, prepared, outcome, evaluation, reference, *, decisions_file=None) -> None:
     """The decision log (always), and with --out the debrief, the marked Marey diagram, score.json, run.json."""
     import json
 
@@ -194,6 +203,11 @@ def write_control_outputs(folder, log_path, prepared, outcome, evaluation, refer
                    actual=outcome.result.actual_trips(), markers=markers,
                    start_s=max(first - 3600.0, 5 * 3600.0), end_s=first + 3 * 3600.0,
                    title=f"{prepared.exercise.title}: planned (dashed), as run (solid), decision points (green)")
+        from ..io.files import file_digest
+
+        files = {"exercise": Path(prepared.exercise.folder) / "exercise.toml", "decisions": decisions_file}
         run = {"exercise": prepared.exercise.id, "seed": prepared.seed, "lrt_version": __version__,
-               "command": ["lrt", *sys.argv[1:]], "inputs": dict(prepared.scenario.sources)}
+               "command": ["lrt", *sys.argv[1:]], "inputs": dict(prepared.scenario.sources),
+               "input_files": {role: {"path": str(p), "sha256": file_digest(Path(p))} for role, p in files.items()
+                               if p is not None and Path(p).is_file()}}
         (tmp / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

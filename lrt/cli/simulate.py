@@ -25,6 +25,9 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write events.csv, passengers.csv, faults.csv, kpis.json, run.json, marey.png, loads.png")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    from .report import add_report_options
+
+    add_report_options(p)
     p.set_defaults(run=run)
 
 
@@ -114,7 +117,10 @@ def _load_standard(raw: str) -> str | int:
 def run(args: argparse.Namespace) -> int:
     from ..sim import simulate
 
+    from .report import check_report_options, write_folder_report
+
     overrides = scenario_overrides(args)  # the options are judged before any file is read
+    thresholds = check_report_options(args)
     if args.out is not None:
         check_out_dir(args.out, option="--out", marker="run.json", what="an lrt output folder")
     scenario = load_scenario(args, overrides)
@@ -130,7 +136,9 @@ def run(args: argparse.Namespace) -> int:
     kpis["faults"] = len(result.faults)
     if args.out is not None:
         write_outputs(args.out, scenario, result, kpis, {"command": ["lrt", *sys.argv[1:]], "elapsed_s": elapsed,
-                                                         "service": scenario.notes.get("service", "")})
+                                                         "service": scenario.notes.get("service", ""),
+                                                         "input_files": input_files(args, scenario)})
+        write_folder_report(args.out, thresholds)
     if args.format == "json":
         emit_json({"seed": scenario.seed, "kpis": kpis})
     else:
@@ -155,7 +163,9 @@ def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> No
         result.passengers_frame().to_csv(tmp / "passengers.csv", index=False, float_format="%.1f")
         (tmp / "kpis.json").write_text(json.dumps(kpis, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         run = {**result.metadata, **extra, "trips_planned": result.trips_planned, "trips_run": result.trips_run,
-               "trips_cancelled": len(result.cancelled)}
+               "trips_cancelled": len(result.cancelled),
+               # the line as the report draws it (code, name, chainage [m]): the folder alone makes the report
+               "stations": [[s.code, s.name_en, s.chainage_m] for s in scenario.line.stations]}
         (tmp / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False, default=str) + "\n",
                                       encoding="utf-8")
         plot_marey(scenario.line, scenario.timetable, tmp / "marey.png", actual=result.actual_trips(),
@@ -168,6 +178,29 @@ def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> No
         pd.DataFrame(list(result.faults), columns=columns).to_csv(tmp / "faults.csv", index=False)
         pd.DataFrame(list(result.cancelled), columns=["trip_id", "train", "reason"]).to_csv(tmp / "cancelled.csv",
                                                                                             index=False)
+
+
+def input_files(args: argparse.Namespace, scenario) -> dict:
+    """Every input file or folder of the run by role: its path and SHA-256 (a folder's covers its files)."""
+    from ..io.files import file_digest
+    from ..scenario import default_scenario_path
+
+    paths = {"scenario": Path(args.scenario or default_scenario_path()), "network": Path(scenario.line.source),
+             "rolling_stock": Path(scenario.train.source) if scenario.train.source else None,
+             "timetable": Path(scenario.notes["timetable_folder"]) if scenario.notes.get("timetable_folder") else None,
+             "weather": Path(scenario.conditions.source) if scenario.conditions.source else None}
+    for role, option in (("faults", args.faults), ("od", args.od), ("demand_model", args.demand_model)):
+        if option is not None:
+            paths[role] = Path(option)
+    out = {}
+    for role, path in paths.items():
+        if path is not None and path.exists():
+            out[role] = {"path": str(path), "sha256": scenario.sources.get(role) if role != "scenario" and
+                         scenario.sources.get(role) else file_digest(path)}
+    for role, digest in scenario.sources.items():  # named by the scenario file: the digest it was run with
+        if role not in out and role != "scenario":
+            out[role] = {"path": "", "sha256": digest}
+    return out
 
 
 def warn_shortfall(scenario) -> None:

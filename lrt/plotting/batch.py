@@ -65,23 +65,30 @@ def draw_kpi_against(ax, sweep, rows, kpi: str, label: str, factor: float = 1.0)
         ax.legend(fontsize=6)
 
 
-def draw_punctuality(ax, sweep, rows) -> None:
-    """Share of departures within x min of plan, x from 0.5 to 15 min: the median run of each grid point
-    and the p5-p95 band across its runs."""
+def draw_punctuality(ax, sweep, rows, *, minutes=None) -> None:
+    """Share of departures within x min of plan, x from 0.5 to 15 min (or ``minutes``): the median run of each
+    grid point and the p5-p95 band across its runs (``punctual_Xmin`` of each run's KPIs; minutes no run
+    records are left out)."""
     from ..study.batch import point_label
     from ..study.execute import PUNCTUALITY_MINUTES
 
-    x = np.asarray(PUNCTUALITY_MINUTES, dtype=float)
+    minutes = list(minutes or PUNCTUALITY_MINUTES)
+    x = np.asarray(minutes, dtype=float)
     for p, point in enumerate(sweep.points):
-        curves = np.array([[r["kpis"].get(f"punctual_{m:g}min") for m in PUNCTUALITY_MINUTES]
-                           for r in rows if r["point"] == p and r["status"] == "ok"], dtype=float) * 100
-        if curves.size == 0:
+        curves = np.array([[np.nan if r["kpis"].get(f"punctual_{m:g}min") is None else r["kpis"][f"punctual_{m:g}min"]
+                            for m in minutes] for r in rows if r["point"] == p and r["status"] == "ok"],
+                          dtype=float).reshape(-1, len(minutes)) * 100
+        known = np.isfinite(curves).any(axis=0)
+        if curves.size == 0 or not known.any():
             continue
-        low, mid, high = np.nanpercentile(curves, [5, 50, 95], axis=0)
-        (line,) = ax.plot(x, mid, marker="o", ms=3, lw=1.3, label=point_label(point))
-        ax.fill_between(x, low, high, alpha=0.15, color=line.get_color(), lw=0)
+        low, mid, high = np.nanpercentile(curves[:, known], [5, 50, 95], axis=0)
+        (line,) = ax.plot(x[known], mid, marker="o", ms=3, lw=1.3, label=point_label(point))
+        ax.fill_between(x[known], low, high, alpha=0.15, color=line.get_color(), lw=0)
     ax.set_xscale("log")
-    ax.set_xticks(x, [f"{m:g}" for m in PUNCTUALITY_MINUTES], fontsize=7)
+    ax.set_xticks(x, [f"{m:g}" for m in minutes], fontsize=7)
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())  # the log axis would label its minor ticks (2×10⁰)
     ax.set_xlabel("within x min of plan [min]", fontsize=8)
     ax.set_ylabel("departures [%]", fontsize=8)
     ax.set_ylim(top=100.5)

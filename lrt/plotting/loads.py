@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from . import pyplot, save_figure
+from . import figure, save_figure
+from .day import heatmap
 
-__all__ = ["plot_load_heatmap", "load_factor_grid"]
+__all__ = ["plot_load_heatmap", "load_factor_grid", "load_heatmap_figure"]
 
 
 def load_factor_grid(result, scenario, direction: str):
@@ -40,61 +42,62 @@ def load_factor_grid(result, scenario, direction: str):
     return labels, hours, grid
 
 
+def _percent(value: float) -> str:
+    """The cell's percentage from half full: the crowded cells are the ones to read (and each written
+    number costs a third of a millisecond to draw; a day has some 700 cells)."""
+    return f"{100 * value:.0f}" if value >= 0.5 else ""
+
+
+def load_heatmap_figure(panels: Sequence[tuple[str, list[str], np.ndarray, np.ndarray]], capacity: int, *,
+                        title: str = "", annotate: bool = True):
+    """Segment × hour heat maps of the maximum load factor [1], one per ``(direction title, labels, hours,
+    grid)`` panel (see :func:`load_factor_grid`), on one colour scale from 0 to at least 100 %.
+
+    The maximum, not the mean, because one full train is what leaves passengers behind.  Cells show the
+    percentage; grey cells had no train.  Returns the figure.
+    """
+    panels = [p for p in panels if len(p[1])]
+    if not panels:
+        raise ValueError("load_heatmap_figure: no departures to plot")
+    top = max(1.0, *(float(np.nanmax(g)) if np.isfinite(g).any() else 0.0 for *_, g in panels))
+    n_hours = len(panels[0][2])
+    width = max(8.0, 0.5 * n_hours + 5.0)
+    row_in, gap_in, top_in, bottom_in = 0.24, 0.85, 0.55, 0.3
+    height = top_in + bottom_in + sum(len(p[1]) * row_in + gap_in for p in panels)
+    fig = figure(width, height)
+    y = height - top_in
+    for direction, labels, hours, grid in panels:
+        h = len(labels) * row_in
+        y -= h
+        ax = fig.add_axes((3.6 / width, y / height, 1 - 4.9 / width, h / height))
+        heatmap(grid, labels, hours, ax, vmax=top, fmt=_percent, annotate=annotate, title=direction,
+                label=f"max load factor [% of {capacity}]")
+        y -= gap_in
+    if title:
+        fig.text(0.01, 1 - 0.12 / height, title, ha="left", va="top", fontsize=10)
+    fig.text(0.01, 0.1 / height, "grey: no train in that hour; numbers: the fullest train's load in % of capacity, from 50 %",
+             fontsize=7, color="0.4")
+    return fig
+
+
 def plot_load_heatmap(result, scenario, path: Path) -> None:
     """Segment × hour heat map of the *maximum* load factor (the fullest train), one panel per direction.
 
     Load factor = passengers on board leaving the segment's first station / capacity, with capacity =
-    ``scenario.options.capacity(train, conditions)`` (engineering reference, section 4).  The maximum,
-    not the mean, because one full train is what leaves passengers behind.  Cells show the percentage
-    when they are large enough to read; grey cells had no train.
+    ``scenario.options.capacity(train, conditions)`` (engineering reference, section 4).
     """
-    plt = pyplot()
-    from matplotlib.colors import Normalize
-
     cap = scenario.options.capacity(scenario.train, scenario.conditions)
-    panels = [(d, *load_factor_grid(result, scenario, d)) for d in ("up", "down")]
-    panels = [p for p in panels if p[1]]
-    if not panels:
+    names = {s.code: s.name_en for s in scenario.line.stations}
+    ends = {"up": (scenario.line.stations[0].code, scenario.line.stations[-1].code)}
+    ends["down"] = ends["up"][::-1]
+    panels = []
+    for d in ("up", "down"):
+        labels, hours, grid = load_factor_grid(result, scenario, d)
+        panels.append((f"{d}: {names[ends[d][0]]} → {names[ends[d][1]]}", labels, hours, grid))
+    if not any(p[1] for p in panels):
         raise ValueError("plot_load_heatmap: the event log has no departures to plot")
-    hours = panels[0][2]
-    top = max(1.0, float(np.nanmax([np.nanmax(g) for *_, g in panels])))
-    norm = Normalize(vmin=0.0, vmax=top)
-    cmap = plt.get_cmap("YlOrRd").with_extremes(bad="0.9")
-    n_rows = sum(len(p[1]) for p in panels)
-    fig, axes = plt.subplots(len(panels), 1, figsize=(max(8.0, 0.55 * len(hours) + 4), 0.32 * n_rows + 2.5),
-                             squeeze=False, height_ratios=[len(p[1]) for p in panels], layout="constrained")
-    for ax, (direction, labels, hrs, grid) in zip(axes[:, 0], panels):
-        image = ax.imshow(grid, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest",
-                          extent=(hrs[0], hrs[-1] + 1, len(labels), 0))
-        ax.set_yticks(np.arange(len(labels)) + 0.5, labels, fontsize=7)
-        ax.set_xticks(hrs + 0.5, [f"{h % 24:02d}" for h in hrs], fontsize=7)  # label the cell, not its edge
-        ax.set_xticks(np.arange(hrs[0], hrs[-1] + 2), minor=True)
-        ax.set_yticks(np.arange(len(labels) + 1), minor=True)
-        ax.grid(which="minor", color="white", lw=0.6)
-        ax.tick_params(which="minor", length=0)
-        if len(hrs) <= 30 and len(labels) <= 40:
-            _annotate(ax, grid, hrs, norm)
-        first, last = labels[0].split(" → ")[0], labels[-1].split(" → ")[1]
-        ax.set_title(f"{direction}: {first} → {last}", loc="left", fontsize=9)
-        ax.set_xlabel("hour of departure from the segment's first station (08 = 08:00-08:59)", fontsize=8)
-    bar = fig.colorbar(image, ax=axes[:, 0].tolist(), fraction=0.02, pad=0.01, shrink=0.6,
-                       format=lambda x, _: f"{100 * x:.0f} %")
-    bar.set_label(f"max load factor [% of {cap} passengers per train]", fontsize=8)
-    bar.ax.tick_params(labelsize=7)
     meta = result.metadata
-    fig.suptitle(f"Fullest train per segment and hour — {meta.get('timetable', '')}, {meta.get('conditions', '')}"
-                 f" conditions, load standard {scenario.options.load_standard!r}, seed {result.seed}",
-                 x=0.01, ha="left", fontsize=10)
-    fig.text(0.01, 0.0, "grey: no train in that hour", fontsize=7, color="0.4")
-    save_figure(fig, path)
-    plt.close(fig)
-
-
-def _annotate(ax, grid, hours, norm) -> None:
-    """Write each cell's percentage, white on dark cells, bold where trains were full."""
-    for i, row in enumerate(grid):
-        for j, value in enumerate(row):
-            if np.isfinite(value):
-                colour = "white" if norm(value) > 0.6 else "black"
-                ax.text(hours[j] + 0.5, i + 0.5, f"{100 * value:.0f}", ha="center", va="center", fontsize=6,
-                        color=colour, fontweight="bold" if value >= 0.995 else "normal")
+    fig = load_heatmap_figure(panels, cap, title=f"Fullest train per segment and hour — {meta.get('timetable', '')}, "
+                              f"{meta.get('conditions', '')} conditions, load standard "
+                              f"{scenario.options.load_standard!r}, seed {result.seed}")
+    save_figure(fig, path, tight=False, dpi=100)
