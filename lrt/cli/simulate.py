@@ -116,7 +116,6 @@ def _load_standard(raw: str) -> str | int:
 
 def run(args: argparse.Namespace) -> int:
     from ..sim import simulate
-
     from .report import check_report_options, write_folder_report
 
     overrides = scenario_overrides(args)  # the options are judged before any file is read
@@ -155,12 +154,14 @@ def run(args: argparse.Namespace) -> int:
 def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> None:
     """Write the run's records and charts as one folder, atomically."""
     from ..io.files import atomic_dir
+    from ..io.outputs import write_table_csv
     from ..plotting.loads import plot_load_heatmap
     from ..plotting.marey import plot_marey
+    from ..sim.records import EVENT_COLUMNS, PASSENGER_COLUMNS
 
     with atomic_dir(folder) as tmp:
-        result.events_frame().to_csv(tmp / "events.csv", index=False, float_format="%.1f")
-        result.passengers_frame().to_csv(tmp / "passengers.csv", index=False, float_format="%.1f")
+        write_table_csv(tmp / "events.csv", {name: result.events[name] for name in EVENT_COLUMNS})
+        write_table_csv(tmp / "passengers.csv", {name: result.passengers.get(name, ()) for name in PASSENGER_COLUMNS})
         (tmp / "kpis.json").write_text(json.dumps(kpis, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         run = {**result.metadata, **extra, "trips_planned": result.trips_planned, "trips_run": result.trips_run,
                "trips_cancelled": len(result.cancelled),
