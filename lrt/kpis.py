@@ -160,12 +160,17 @@ def load_table(result, scenario):
     """
     import pandas as pd
 
+    return pd.DataFrame(load_columns(result, scenario))
+
+
+def load_columns(result, scenario) -> dict:
+    """The columns of :func:`load_table` as numpy arrays (no pandas: for charts drawn in a hurry)."""
     cap = scenario.options.capacity(scenario.train, scenario.conditions)
     t = _load_cells(_calls(result), scenario.line, cap)
-    return pd.DataFrame({"direction": np.where(t["up"], "up", "down").astype(object), "from_station": t["from"],
-                         "to_station": t["to"], "hour": t["hour"], "trains": t["trains"], "load_mean": t["mean"],
-                         "load_max": t["max"], "load_factor_max": t["max"] / cap, "carried": t["carried"],
-                         "offered": t["trains"] * cap})
+    return {"direction": np.where(t["up"], "up", "down").astype(object), "from_station": t["from"],
+            "to_station": t["to"], "hour": t["hour"], "trains": t["trains"], "load_mean": t["mean"],
+            "load_max": t["max"], "load_factor_max": t["max"] / cap, "carried": t["carried"],
+            "offered": t["trains"] * cap}
 
 
 # -- the KPI groups ----------------------------------------------------------------------------------

@@ -153,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
 
 def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> None:
     """Write the run's records and charts as one folder, atomically."""
+    import numpy as np
+
     from ..io.files import atomic_dir
     from ..io.outputs import write_table_csv
     from ..plotting.loads import plot_load_heatmap
@@ -172,13 +174,15 @@ def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> No
         plot_marey(scenario.line, scenario.timetable, tmp / "marey.png", actual=result.actual_trips(),
                    title=f"{scenario.name}: planned (dashed) and simulated (solid), seed {result.seed}")
         plot_load_heatmap(result, scenario, tmp / "loads.png")
-        import pandas as pd
-
         columns = ["fault_id", "kind", "source", "start_s", "duration_s", "train", "station", "section", "description",
                    "response"]
-        pd.DataFrame(list(result.faults), columns=columns).to_csv(tmp / "faults.csv", index=False)
-        pd.DataFrame(list(result.cancelled), columns=["trip_id", "train", "reason"]).to_csv(tmp / "cancelled.csv",
-                                                                                            index=False)
+        for name, rows, names in (("faults.csv", result.faults, columns),
+                                  ("cancelled.csv", result.cancelled, ["trip_id", "train", "reason"])):
+            table = {c: np.array([row[c] for row in rows], dtype=object) for c in names}
+            for c in ("start_s", "duration_s"):  # times: numbers (as pandas would write them)
+                if c in table and rows:
+                    table[c] = table[c].astype(float)
+            write_table_csv(tmp / name, table, float_format=None)
 
 
 def input_files(args: argparse.Namespace, scenario) -> dict:

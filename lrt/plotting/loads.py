@@ -27,11 +27,12 @@ def load_factor_grid(result, scenario, direction: str):
         The largest ``load_departure / capacity`` of the trains leaving the segment's first station in
         that hour [1]; NaN where no train ran.
     """
-    from ..kpis import load_table
+    from ..kpis import load_columns
 
-    table = load_table(result, scenario)
-    hours = np.arange(int(table["hour"].min()), int(table["hour"].max()) + 1) if len(table) else np.arange(0)
-    rows = table[table["direction"] == direction]
+    table = load_columns(result, scenario)
+    hours = np.arange(int(table["hour"].min()), int(table["hour"].max()) + 1) if len(table["hour"]) else np.arange(0)
+    mine = table["direction"] == direction
+    rows = {name: column[mine] for name, column in table.items()}
     segments = list(dict.fromkeys(zip(rows["from_station"], rows["to_station"])))  # travel order, kept
     index = {seg: i for i, seg in enumerate(segments)}
     grid = np.full((len(segments), len(hours)), np.nan)
