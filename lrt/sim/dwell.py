@@ -61,8 +61,12 @@ class DwellModel:
         a = alighting * per_door
         standees = min(max(load_after_alighting - self.seats, 0) / self.doors, self.max_standees_per_door)
         factor, floor = self.passenger_factor, self.min_dwell_s
+        # puong_dwell(b, a, standees) with its terms that do not depend on the boarders worked out once (the same
+        # sums in the same order, so the same numbers to the last bit; tests/test_dwell.py holds the two equal)
+        alighting_s, crowding = 1.82 * a, 6.2e-4 * standees**3
 
         def dwell(boarding: int) -> float:
-            passengers = (puong_dwell(boarding * per_door, a, standees) - 12.22) * factor
-            return max(floor, 12.22 + passengers)
+            b = boarding * per_door
+            passengers = (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor
+            return floor if floor > 12.22 + passengers else 12.22 + passengers
         return dwell

@@ -100,10 +100,11 @@ class Platform:
     def boarding_alone(self, load: Load):
         """For a train alone at a plain platform (:meth:`plain`) that takes everyone: the passengers it has
         boarded by time t, as a function of t (nothing is boarded yet: :meth:`board_alone` does it)."""
-        arrived, head, room = self.arrived, self.head, load.room
+        times, head, room = self.times, self.head, load.room
 
         def count(t: float) -> int:
-            return min(room, max(arrived(t) - head, 0))
+            n = bisect_right(times, t) - head  # (Platform.arrived, inline: asked a few times at every call)
+            return room if n > room else n if n > 0 else 0
         return count
 
     def board_alone(self, load: Load, opened: float, closed: float) -> int:
