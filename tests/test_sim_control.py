@@ -340,3 +340,18 @@ def test_a_train_that_fails_on_the_way_into_a_terminus_is_not_overtaken(astana):
     lead = make_plan(s).terminal_in[101][0]  # the time from the route set to the stop (lrt headway's terminal)
     assert second == pytest.approx(first + lead, abs=1e-6)
     assert "following T1" in r.events["cause"][(r.events["trip_id"] == "D2") & (r.events["station"] == 101)][0]
+
+
+def test_the_trips_as_run_are_the_event_log_trip_by_trip():
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0), make_trip("D1", "T1", "down", (4, 3, 2, 1), 1000.0),
+                   make_trip("U2", "T2", "up", (1, 2, 3, 4), 400.0)])
+    r = simulate(s, 1)
+    trips = r.actual_trips()
+    assert [(t.trip_id, t.block_id, t.direction, t.stops) for t in trips] == [
+        ("U1", "T1", "up", (1, 2, 3, 4)), ("U2", "T2", "up", (1, 2, 3, 4)), ("D1", "T1", "down", (4, 3, 2, 1))]
+    e = r.events
+    for t in trips:
+        rows = np.flatnonzero(e["trip_id"] == t.trip_id)
+        assert t.arrival_s == tuple(e["arrival_s"][rows]) and t.departure_s == tuple(e["departure_s"][rows])
+    assert t.trip_id == "D1" and t.departure_s[0] == pytest.approx(1000.0) and t.arrival_s[0] < 1000.0  # as run
+    assert simulate(_scenario([]), 1).actual_trips() == []

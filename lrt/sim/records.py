@@ -115,14 +115,22 @@ class SimulationResult:
         from ..timetable.model import Trip
 
         e = self.events
+        trip_ids = e["trip_id"].tolist()
+        if not trip_ids:
+            return []
+        first = {}  # trip -> its number, in the order the trips first appear in the log
+        for trip_id in trip_ids:
+            first.setdefault(trip_id, len(first))
+        number = np.fromiter((first[t] for t in trip_ids), dtype=np.int64, count=len(trip_ids))
+        order = np.lexsort((e["stop_sequence"], number))  # each trip's calls together, in stop order
+        bounds = np.flatnonzero(np.diff(number[order])) + 1
+        stations, arrivals, departures = (e[c][order].tolist() for c in ("station", "arrival_s", "departure_s"))
         out = []
-        for trip_id in dict.fromkeys(e["trip_id"]):
-            rows = np.nonzero(e["trip_id"] == trip_id)[0]
-            rows = rows[np.argsort(e["stop_sequence"][rows])]
-            out.append(Trip(trip_id=str(trip_id), block_id=str(e["train"][rows[0]]), direction=str(e["direction"][rows[0]]),
-                            stops=tuple(int(c) for c in e["station"][rows]),
-                            arrival_s=tuple(float(x) for x in e["arrival_s"][rows]),
-                            departure_s=tuple(float(x) for x in e["departure_s"][rows])))
+        for a, b in zip([0, *bounds.tolist()], [*bounds.tolist(), len(order)]):
+            row = int(order[a])
+            out.append(Trip(trip_id=str(trip_ids[row]), block_id=str(e["train"][row]), direction=str(e["direction"][row]),
+                            stops=tuple(int(c) for c in stations[a:b]), arrival_s=tuple(map(float, arrivals[a:b])),
+                            departure_s=tuple(map(float, departures[a:b]))))
         return out
 
     def events_frame(self):
