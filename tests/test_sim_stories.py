@@ -21,7 +21,7 @@ from lrt.demand import Arrivals
 from lrt.disruptions import Fault
 from lrt.network import Depot, Terminal
 from lrt.runtime import run_profile
-from lrt.sim import Regulation, Scenario, SimOptions, StopContext, make_plan, simulate
+from lrt.sim import Controller, Regulation, Scenario, SimOptions, StopContext, make_plan, simulate
 from lrt.sim.dwell import DwellModel, puong_dwell
 from lrt.sim.faults import SERVICE_HOURS, FaultBook, random_faults
 from lrt.sim.noise import Noise
@@ -213,55 +213,67 @@ def _se_of_std(x):
     return math.sqrt((m4 - m2**2) / x.size) / (2 * math.sqrt(m2))
 
 
+def _draws(noise, kind, rows=200, cols=200):
+    """Every draw of the timetable's (trip, stop) table of ``shape`` (rows, cols), then as many calls beyond it
+    (trips past the timetable: a spare train's), which come from the kind's own stream."""
+    f = getattr(noise, kind)
+    table = np.array([f(k, i) for k in range(rows) for i in range(cols)])
+    beyond = np.array([f(rows + k, 0) for k in range(rows * cols)])
+    return table, beyond
+
+
+def _noise(seed, **options):
+    return Noise(SimOptions(**options), np.random.SeedSequence(seed), (200, 200))
+
+
 def test_run_time_noise_is_normal_with_its_cv_and_held_at_half():
     cv = 0.05
-    noise = Noise(SimOptions(run_time_cv=cv), np.random.default_rng(11))
-    x = np.array([noise.run() for _ in range(N_DRAWS)])
-    assert abs(x.mean() - 1.0) < 4 * cv / math.sqrt(N_DRAWS)
-    assert abs(x.std() - cv) < 4 * _se_of_std(x)
+    for x in _draws(_noise(11, run_time_cv=cv), "run"):  # the table and the calls beyond it alike
+        assert x.size == N_DRAWS
+        assert abs(x.mean() - 1.0) < 4 * cv / math.sqrt(N_DRAWS)
+        assert abs(x.std() - cv) < 4 * _se_of_std(x)
     # a wide spread is held at half the run time: P(1 + N(0, 0.4) < 0.5) = Phi(-1.25) = 0.10565
-    wide = Noise(SimOptions(run_time_cv=0.4), np.random.default_rng(12))
-    y = np.array([wide.run() for _ in range(N_DRAWS)])
     p = 0.5 * math.erfc(1.25 / math.sqrt(2))
-    assert y.min() == 0.5 and abs(np.mean(y == 0.5) - p) < 4 * math.sqrt(p * (1 - p) / N_DRAWS)
+    for y in _draws(_noise(12, run_time_cv=0.4), "run"):
+        assert y.min() == 0.5 and abs(np.mean(y == 0.5) - p) < 4 * math.sqrt(p * (1 - p) / N_DRAWS)
 
 
 def test_dwell_noise_is_lognormal_with_mean_one_and_its_cv():
     cv = 0.25
-    noise = Noise(SimOptions(dwell_cv=cv), np.random.default_rng(13))
-    x = np.array([noise.dwell() for _ in range(N_DRAWS)])
     s = math.sqrt(math.log(1 + cv**2))  # log-sd of a lognormal with CV 0.25: 0.2462
-    assert abs(x.mean() - 1.0) < 4 * x.std() / math.sqrt(N_DRAWS)
-    assert abs(x.std() - cv) < 4 * _se_of_std(x)
-    logs = np.log(x)  # normal with mean -s^2/2 and sd s
-    assert abs(logs.mean() + s * s / 2) < 4 * s / math.sqrt(N_DRAWS)
-    assert abs(logs.std() - s) < 4 * s / math.sqrt(2 * N_DRAWS)
+    for x in _draws(_noise(13, dwell_cv=cv), "dwell"):
+        assert abs(x.mean() - 1.0) < 4 * x.std() / math.sqrt(N_DRAWS)
+        assert abs(x.std() - cv) < 4 * _se_of_std(x)
+        logs = np.log(x)  # normal with mean -s^2/2 and sd s
+        assert abs(logs.mean() + s * s / 2) < 4 * s / math.sqrt(N_DRAWS)
+        assert abs(logs.std() - s) < 4 * s / math.sqrt(2 * N_DRAWS)
 
 
 def test_primary_delays_hit_their_share_with_an_exponential_mean():
     share, mean = 0.2, 45.0
-    noise = Noise(SimOptions(primary_delay_share=share, primary_delay_mean_s=mean), np.random.default_rng(14))
-    x = np.array([noise.primary_delay() for _ in range(N_DRAWS)])
-    hit = x[x > 0]
-    assert abs(hit.size / N_DRAWS - share) < 4 * math.sqrt(share * (1 - share) / N_DRAWS)
-    assert abs(hit.mean() - mean) < 4 * mean / math.sqrt(hit.size)  # an exponential's sd is its mean
-    q = math.exp(-1.0)  # P(X > mean) of an exponential
-    assert abs(np.mean(hit > mean) - q) < 4 * math.sqrt(q * (1 - q) / hit.size)
-    every = Noise(SimOptions(primary_delay_share=1.0, primary_delay_mean_s=mean), np.random.default_rng(15))
-    assert all(every.primary_delay() > 0 for _ in range(1000))
+    for x in _draws(_noise(14, primary_delay_share=share, primary_delay_mean_s=mean), "primary_delay"):
+        hit = x[x > 0]
+        assert abs(hit.size / N_DRAWS - share) < 4 * math.sqrt(share * (1 - share) / N_DRAWS)
+        assert abs(hit.mean() - mean) < 4 * mean / math.sqrt(hit.size)  # an exponential's sd is its mean
+        q = math.exp(-1.0)  # P(X > mean) of an exponential
+        assert abs(np.mean(hit > mean) - q) < 4 * math.sqrt(q * (1 - q) / hit.size)
+    every = _noise(15, primary_delay_share=1.0, primary_delay_mean_s=mean)
+    assert all(every.primary_delay(k, i) > 0 for k in range(40) for i in range(25))
+    assert all(every.primary_delay(200 + k, 0) > 0 for k in range(1000))
 
 
 def test_no_variability_draws_nothing_and_changes_nothing():
-    for options in (SimOptions(variability=False),
-                    SimOptions(run_time_cv=0.0, dwell_cv=0.0, primary_delay_share=0.0)):
-        rng = np.random.default_rng(5)
-        noise = Noise(options, rng)
-        assert [noise.run(), noise.dwell(), noise.primary_delay()] == [1.0, 1.0, 0.0]
-        assert rng.random() == np.random.default_rng(5).random()  # the generator was not touched
-    # each draw is switched off by its own parameter only
-    rng = np.random.default_rng(5)
-    noise = Noise(SimOptions(run_time_cv=0.0, primary_delay_share=0.0), rng)
-    assert noise.run() == 1.0 and noise.primary_delay() == 0.0 and noise.dwell() != 1.0
+    for options in (dict(variability=False), dict(run_time_cv=0.0, dwell_cv=0.0, primary_delay_share=0.0)):
+        noise = _noise(5, **options)
+        for k, i in ((0, 0), (7, 3), (199, 199), (5000, 0)):  # in the table and beyond it
+            assert [noise.run(k, i), noise.dwell(k, i), noise.primary_delay(k, i)] == [1.0, 1.0, 0.0]
+    # each draw is switched off by its own parameter only, and the others are the draws they would be
+    # anyway (each kind has its own stream: switching one off moves no other)
+    full = _noise(5, run_time_cv=0.05, dwell_cv=0.2, primary_delay_share=0.3)
+    some = _noise(5, run_time_cv=0.0, dwell_cv=0.2, primary_delay_share=0.0)
+    for k, i in ((0, 0), (7, 3), (199, 199), (5000, 0)):
+        assert some.run(k, i) == 1.0 and some.primary_delay(k, i) == 0.0
+        assert some.dwell(k, i) == full.dwell(k, i) != 1.0
 
 
 # -- the service a day's fleet allows -----------------------------------------------------------------
@@ -512,16 +524,25 @@ def test_the_failure_probabilities_exactly():
     cond = Conditions(failures=Failures(switch=Failure(kind="switch", rate=4.0),
                                         power_rail=Failure(kind="power_rail", rate=2.0)))
     assert random_faults(cond, LINE, draws) == [] and draws.means == [3.0, 1.5]
-    # a door fails when random() < rate, a train when random() < rate/h x run [h], a pull-out when < rate
+    # a door fails when its call's draw < rate, a train when the draw < rate/h x run [h], a pull-out when < rate.
+    # Each is one uniform draw per call of the timetable (lrt.sim.noise.Keyed): stand-ins give the values listed
     failures = Failures(door=Failure(kind="door", rate=0.25), train=Failure(kind="train", rate=36.0),
                         pull_out=Failure(kind="pull_out", rate=0.5))
-    book = FaultBook([], Conditions(failures=failures), LINE, _Draws(0.25, 0.2499999, 0.1, 0.0999999))
+    book = _book_drawing(failures, door=(0.25, 0.2499999), train=(0.1, 0.0999999))
     assert book.door("T1", 2, 0.0) is None and book.door("T1", 2, 0.0) is not None
     assert book.train_failure("T1", 0.0, 10.0) is None  # 36/h x 10 s = 0.1
     f, at = book.train_failure("T1", 0.0, 10.0)
     assert at == 5.0 and f.start_s == 5.0  # where uniform(0, 10 s) put it
-    book = FaultBook([], Conditions(failures=failures), LINE, _Draws(0.5, 0.4999999))
+    book = _book_drawing(failures, pull=(0.5, 0.4999999))
     assert book.pull_out("T1", 0.0) is None and book.pull_out("T1", 0.0) is not None
+
+
+def _book_drawing(failures, door=(), train=(), pull=()):
+    """A fault book whose per-call draws are the values listed, and whose fault details come from _Draws."""
+    book = FaultBook([], Conditions(failures=failures), LINE, np.random.SeedSequence(0))
+    book._door, book._train, book._pull = (lambda trip, stop, v=list(v): v.pop(0) for v in (door, train, pull))
+    book.rng = _Draws()  # a call beyond the timetable (the default call) draws its details here
+    return book
 
 
 def test_random_timed_faults_are_numbered_after_the_scripted_ones():
@@ -703,7 +724,10 @@ def test_story_a_late_train_running_flat_out_never_overtakes_the_train_ahead():
     calls = _calls(r, "arrival_s", "departure_s", "cause")
     assert calls[("U1", 1)] == _approx((40.0, 100.0, "")) and calls[("U2", 1)] == _approx((100.0, 120.0, ""))
     assert calls[("U1", 2)] == _approx((100.0 + slow, 120.0 + slow, ""))
-    assert calls[("U2", 2)] == _approx((120.0 + slow + L, 120.0 + slow + L, f"following T1 ({20.0 + L:.0f} s)"))
+    # the wait is the time U2 lost to T1 against its own run: alone it would have asked at 120 + 95 - L; it was
+    # given the platform when U1 left (120 + slow)
+    assert calls[("U2", 2)] == _approx((120.0 + slow + L, 120.0 + slow + L,
+                                        f"following T1 ({120.0 + slow - (120.0 + RUN - L):.0f} s)"))
 
 
 def _turnback_day():
@@ -844,17 +868,18 @@ def test_story_power_rail_icing_holds_trains_at_the_station_before_the_section_w
              _trip("U2", "T3", "up", (1, 2, 3), 200.0)]
     r = _run(trips, faults=[ice], riders=riders)
     calls = _calls(r, "arrival_s", "departure_s", "doors_close_s", "boarded", "cause")
-    # U1 would close its doors at 211 s; the section S2-S3 is out until 600 s: it waits 389 s, doors open,
-    # and the rider who comes at 400 s boards; D1 waits at S3 from 296 s the same way, in the other direction
-    assert calls[("U1", 2)] == _approx((195.0, 604.0, 600.0, 1, "F01 power-rail S2-S3 (389 s)"))
-    assert calls[("D1", 3)] == _approx((240.0, 604.0, 600.0, 0, "F01 power-rail S2-S3 (304 s)"))
-    assert calls[("U1", 3)] == _approx((699.0, 699.0, 600.0 + 99.0, 0, ""))
+    # U1 would leave S2 at 215 s; the section S2-S3 is out until 600 s: its departure waits for it, 385 s, with
+    # the doors open (the closing sequence ends as the section comes back, like a hold), and the rider who
+    # comes at 400 s boards; D1 is due out of S3 at 300 s and waits 300 s the same way, in the other direction
+    assert calls[("U1", 2)] == _approx((195.0, 600.0, 596.0, 1, "F01 power-rail S2-S3 (385 s)"))
+    assert calls[("D1", 3)] == _approx((240.0, 600.0, 596.0, 0, "F01 power-rail S2-S3 (300 s)"))
+    assert calls[("U1", 3)] == _approx((695.0, 695.0, 600.0 + 95.0, 0, ""))
     assert r.passengers["board_s"][0] == 400.0
     assert r.faults[0]["response"] == "section out of service; trains wait at the station before it"
-    # U2 behind U1 asks for S2 at 295 - L and gets it when U1 leaves (604 s): the icing's knock-on
+    # U2 behind U1 asks for S2 at 295 - L and gets it when U1 leaves (600 s): the icing's knock-on
     L = _close_in()
-    assert calls[("U2", 2)] == _approx((604.0 + L, 624.0 + L, 620.0 + L, 0,
-                                        f"following T1 ({604.0 - (295.0 - L):.0f} s) <- F01 power-rail S2-S3"))
+    assert calls[("U2", 2)] == _approx((600.0 + L, 620.0 + L, 616.0 + L, 0,
+                                        f"following T1 ({600.0 - (295.0 - L):.0f} s) <- F01 power-rail S2-S3"))
     # a section behind is no obstacle: S1-S2 ices over at 200 s, when U1 is past it; U1 at S2 goes on
     other = dataclasses.replace(ice, section=(1, 2), start_s=200.0)
     r = _run([_trip("U1", "T1", "up", (1, 2, 3), 100.0)], faults=[other])
@@ -863,6 +888,20 @@ def test_story_power_rail_icing_holds_trains_at_the_station_before_the_section_w
     r = _run([_trip("U1", "T1", "up", (1, 2, 3), 100.0)], faults=[dataclasses.replace(ice, section=(1, 2),
                                                                                        duration_s=96.0)])
     assert _calls(r, "departure_s", "cause")[("U1", 1)] == _approx((100.0, ""))
+
+
+# Engine defects of today's lrt/sim found by these stories, left to the engine's owner (lrt/sim/ is being
+# rewritten): each story keeps its hand-worked answer and fails strictly until the engine gives it.
+MID_LINE_TERMINUS = pytest.mark.xfail(
+    strict=True, raises=KeyError,
+    reason="lrt.sim crashes (KeyError (code, direction) in Stops._approach) on a terminus mid-line: it gives the "
+           "station platforms but no tracks, and the plan knows termini only at the line's ends.  A Line built in "
+           "code allows one; lrt.io.line refuses one in a file")
+OVERTAKING = pytest.mark.xfail(
+    strict=True,
+    reason="lrt.sim orders trains onto a platform track by the time they claim it (when they leave their previous "
+           "stop), so an express leaving S1 after a local, non-stop to S3, claims S3 before the local (which leaves "
+           "S2 later) and arrives first: it overtakes the local on the same track")
 
 
 def _two_days(u2=1300.0):
@@ -1033,7 +1072,7 @@ def test_story_a_late_leader_with_no_fault_names_no_fault():
 
 def test_story_a_failed_train_queueing_for_the_terminus_has_two_causes():
     # U2 fails as it leaves S2 (60 s) and finds U1 still on the S3 platform (no terminus here: the 20 s for
-    # the last passengers, to 330 s): "F01 train T2 (60 s); following T1 (50 s)"
+    # the last passengers, to 330 s): "F01 train T2 (60 s); following T1 (52 s)"
     L = _close_in()
     trips = [_trip("U1", "T1", "up", (1, 2, 3), 100.0), _trip("U2", "T2", "up", (1, 2, 3), 120.0)]
     dep_2 = 235.0 + L  # U2 behind U1 at S2: arrives 215 + L, leaves 20 s later
@@ -1041,12 +1080,14 @@ def test_story_a_failed_train_queueing_for_the_terminus_has_two_causes():
     r = _run(trips, faults=[fails])
     calls = _calls(r, "arrival_s", "departure_s", "cause")
     assert calls[("U2", 2)] == _approx((215.0 + L, dep_2, f"following T1 ({L:.0f} s)"))
-    # it claims S3 at once, no earlier than U1 did (310 - 30 = 280 s), gets it at 330 s, and arrives
-    # after its 95 s run and 60 s standstill: dep_2 + 155 s
-    wait = 330.0 - 280.0
+    # it claims S3 at once (at dep_2, when it fails), gets it when U1 has left it at 330 s, and arrives
+    # after its 95 s run and 60 s standstill: dep_2 + 155 s.  The wait is from its claim to the platform
+    # (its standstill hides it: it would have arrived no sooner alone)
+    wait = 330.0 - dep_2
     assert calls[("U2", 3)] == _approx((dep_2 + 155.0, dep_2 + 175.0, f"F01 train T2 (60 s); following T1 ({wait:.0f} s)"))
 
 
+@MID_LINE_TERMINUS
 def test_story_a_short_turn_terminus_the_plan_has_no_times_for():
     # S2 is a terminus mid-line (two tracks); the plan knows crossover times only at the line's ends, so
     # each movement over the S2 crossover holds it 30 s.  S0 (T3) ends at S2 at 195 s and goes to the
@@ -1503,13 +1544,15 @@ def test_the_seed_draws_passengers_and_faults_from_their_own_streams():
     tt = Timetable(name="story", service_id="s", trips=(_trip("U1", "T1", "up", (1, 2, 3), 1000.0),))
     with_demand = simulate(Scenario(line=LINE, train=TRAIN, timetable=tt, options=CALM, demand=demand,
                                     conditions=storms), 9)
-    seq = np.random.SeedSequence(9).spawn(3)
+    # the run's seed tree (lrt.sim.simulate): child 0 the passengers, 1 the operations, 2 the faults, 3 what an
+    # exercise adds; the faults' child 0 draws the day's timed faults (lrt.sim.faults.FaultBook)
+    seq = np.random.SeedSequence(9).spawn(4)
     drawn = arrivals(demand, np.random.default_rng(seq[0]))
     assert with_demand.passengers["arrival_s"].tolist() == drawn.time_s.tolist() and len(drawn) > 20
     assert set(with_demand.passengers["trip"]) == {"U1"}
     without = simulate(Scenario(line=LINE, train=TRAIN, timetable=tt, options=CALM, conditions=storms), 9)
     assert without.faults == with_demand.faults and len(without.faults) > 5
-    expected = random_faults(storms, LINE, np.random.default_rng(seq[2]))
+    expected = random_faults(storms, LINE, np.random.default_rng(seq[2].spawn(5)[0]))
     assert [f["start_s"] for f in without.faults] == [round(f.start_s, 1) for f in expected]
 
 
@@ -1573,7 +1616,7 @@ def test_story_a_train_going_to_the_depot_frees_its_platform_track():
 def test_story_what_a_controller_sees_and_that_it_cannot_send_a_train_early():
     seen = []
 
-    class Recorder:
+    class Recorder(Controller):  # a controller overrides what it decides (lrt.sim.Controller)
         def __init__(self, hold):
             self.hold = hold
 
@@ -1636,6 +1679,7 @@ def test_story_riders_reaching_the_platform_while_the_doors_are_open_board_and_e
     assert calls[("U1", 2)] == _approx((195.0 + dwell(30) + 10.0, 130)) and calls[("U2", 2)][1] == 20
 
 
+@OVERTAKING
 def test_story_an_express_catching_up_a_local_at_its_terminus_waits_for_the_platform():
     # U1 (local) reaches S3 at 310 s and keeps the platform 20 s for the last passengers off (to 330 s);
     # X2 (express, 170 s from S1 to S3) leaves S1 at 150 s and would arrive at 320 s: it asks for S3 30 s
@@ -1693,9 +1737,12 @@ def test_a_plan_made_for_another_timetable_is_refused():
     with pytest.raises(SimulationError) as err:
         simulate(dataclasses.replace(local, timetable=Timetable(name="x", service_id="s", trips=(express,))), 1,
                  plan=make_plan(local))
-    assert str(err.value) == "no running time from 1 to 3 (up): the plan was made for another timetable"
+    assert str(err.value) == ("the plan was made for another timetable, conditions or train: make_plan(scenario) "
+                              "for this one")
+    assert simulate(local, 1, plan=make_plan(local)).trips_run == 1  # the plan of its own scenario runs
 
 
+@MID_LINE_TERMINUS
 @pytest.mark.parametrize("direction", ["up", "down"])
 def test_story_put_off_at_a_short_turn_terminus_they_board_the_train_standing_there(direction):
     # S2 is a short-turn terminus (two tracks, crossover; no times for it in the plan: 30 s on the crossover
