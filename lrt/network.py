@@ -181,7 +181,7 @@ class Line:
     power: PowerSupply = field(default_factory=PowerSupply)
     credit: str = ""
     source: str = ""
-    _by_key: dict = field(default_factory=dict, repr=False, compare=False)
+    _by_key: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # own to each Line
 
     def __post_init__(self) -> None:
         if len(self.stations) < 2:

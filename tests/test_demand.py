@@ -566,3 +566,73 @@ def test_capacity_shortfall_names_the_worst_hour_and_segment():
     # no train at all in an hour with demand: the ratio is infinite
     lone = Timetable(name="t", service_id="s", trips=(up("1", 7 * 3600 + 600),))
     assert capacity_shortfall(demand, lone, line, capacity=5000)["hour"] == 8
+
+
+# --- issue 14: the survivors of mutation testing ---------------------------------------------------------
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: DayProfile(share=[0.0, 0.0]), "a profile needs finite shares >= 0 with a positive sum"),
+    (lambda: _model(daily_total=0.0), "daily_total must be positive, beta_per_km and adjacent_factor >= 0"),
+    (lambda: _model(profiles={}), "a demand model needs at least one day profile"),
+    (lambda: Demand(codes=(1, 2), trips=-np.ones((1, 2, 2)), start_s=0.0), "trips must be finite and >= 0"),
+    (lambda: Demand(codes=(1, 2), trips=np.ones((1, 2, 2)), start_s=0.0),
+     "trips from a station to itself must be zero"),
+    (lambda: Demand(codes=(1, 2), trips=np.zeros((1, 2, 2)), start_s=-1.0), "bin_s must be positive and start_s >= 0"),
+    (lambda: gravity_od([1, 1, 1], [1, 1, 1], KM3, -0.1),
+     "productions, attractions, distances, beta and adjacent_factor must be >= 0"),
+    (lambda: gravity_od([8, 1, 1], [8, 1, 1], KM3, 0.1, max_iter=200),
+     "Furness balancing did not converge: the station totals cannot be met without same-station trips "
+     "(a station with more than half of all trips?)"),
+    (lambda: gravity_od(np.ones((2, 2)), np.ones(4), np.zeros((4, 4)), 0.1),
+     "productions and attractions must be (n,) and distance_m (n, n); got (2, 2), (4,), (4, 4)"),
+])
+def test_refusals_say_exactly_what_is_wrong(make, message):
+    # the library's own callers (scripts, notebooks) see these words: the whole message, not a part of it
+    with pytest.raises(ValueError) as e:
+        make()
+    assert str(e.value) == message
+
+
+def test_gravity_with_an_adjacent_factor_of_zero():
+    # f = 0 between neighbours: on three stations only 1 <-> 3 is left.  O = D = (1, 0, 1): the one trip
+    # from station 1 goes to 3 and back, whatever beta
+    T = gravity_od([1.0, 0.0, 1.0], [1.0, 0.0, 1.0], KM3, 0.1, adjacent_factor=0.0)
+    assert_allclose(T, [[0, 0, 1], [0, 0, 0], [1, 0, 0]], rtol=1e-12, atol=0)
+
+
+def test_a_day_of_one_passenger_and_weights_that_sum_to_less_than_one():
+    # any positive total builds (1 passenger, 0.5 passenger), and weights are relative: (0, 0.5, 0) is
+    # the same model as (0, 2, 0).  The am bin carries 1/4 of the day: row 1 = (0, 1/4, 3/4) of it
+    line = make_line((1000.0, 2000.0, 3000.0))
+    halves = _model(production=_weights([0.0, 0.5, 0.0], pm=(0.2, 0.3, 0.5), offpeak=(0.1, 0.1, 0.1)))
+    for daily in (1.0, 0.5):
+        d = build_demand(line, halves, daily=daily)
+        assert d.total == pytest.approx(daily, rel=1e-12)
+        assert_allclose(d.trips[0], daily / 4 * np.array([[0, 1, 3], [0, 0, 0], [0, 0, 0]]) / 4, rtol=1e-9, atol=1e-15)
+        assert_allclose(d.trips, build_demand(line, _model(), daily=daily).trips, rtol=1e-9, atol=1e-15)
+
+
+class _Drawn:
+    """A stub generator: Poisson counts equal to their means, uniform draws given in advance."""
+
+    def __init__(self, uniforms):
+        self.uniforms = np.asarray(uniforms, dtype=float)
+
+    def poisson(self, lam):
+        return np.rint(lam).astype(int)
+
+    def random(self, size):
+        assert size == self.uniforms.size
+        return self.uniforms
+
+
+def test_arrivals_at_the_same_time_keep_the_draw_order():
+    # one bin from 07:00, 10 passengers on each of the six OD pairs, drawn pair by pair in the matrix's order
+    # (1->2, 1->3, 2->1, 2->3, 3->1, 3->2), the pairs at 07:07:30, 07:00:00 in turn: sorted by time, ties in
+    # draw order
+    trips = np.full((1, 3, 3), 10.0) * (1 - np.eye(3))
+    demand = Demand(codes=(1, 2, 3), trips=trips, start_s=7 * 3600.0)
+    a = arrivals(demand, _Drawn(np.repeat([0.5, 0.0, 0.5, 0.0, 0.5, 0.0], 10)))
+    assert_allclose(a.time_s, [7 * 3600.0] * 30 + [7 * 3600.0 + 450] * 30, rtol=0, atol=0)
+    assert a.origin.tolist() == np.repeat([0, 1, 2, 0, 1, 2], 10).tolist()
+    assert a.destination.tolist() == np.repeat([2, 2, 1, 1, 0, 0], 10).tolist()

@@ -563,3 +563,118 @@ def test_summary_table_formats_every_kind_of_figure():
         "0.5 / 100 MWh over 250 train-hours",
         "109 MWh, 16.5 kWh/train-km (traction 1.33)",
     ]
+
+
+# --- issue 14: the survivors of mutation testing ---------------------------------------------------------
+
+def _both_ways():
+    """Two up trips 1 -> 2 -> 3 (07:00, 07:10) and a third 1 -> 2 at 08:01:40; two down trips 3 -> 2 -> 1
+    (07:01:40, 07:11:40), the second 30 s late at 2 and 1.  No planned dwell (runs of 300 s)."""
+    return [_run("U1", [1, 2, 3], [0, 300, 600], [0, 0, 0], loads=[1, 1, 0]),
+            _run("U2", [1, 2, 3], [600, 900, 1200], [0, 0, 0], loads=[1, 1, 0]),
+            _run("U3", [1, 2], [3700, 4000], [0, 0], loads=[2, 0]),
+            _run("D1", [3, 2, 1], [100, 400, 700], [0, 0, 0], direction="down", loads=[3, 3, 0]),
+            _run("D2", [3, 2, 1], [700, 1000, 1300], [0, 30, 30], direction="down", loads=[2, 3, 0])]
+
+
+def test_headway_table_in_both_directions_with_one_headway_a_cell():
+    hw = headway_table(_day(_both_ways())[0])
+    # by station, then "down" before "up", then hour; one headway a cell: its own mean, no spread.  At 2 down
+    # D2 leaves 630 s after D1 (planned 600 s): adherence CV = sd(630 - 600) / 600 = 0 for a single headway
+    rows = [(1, "up", 7, 1, 600.0, 0.0, 600.0, 0.0), (1, "up", 8, 1, 3100.0, 0.0, 3100.0, 0.0),
+            (2, "down", 7, 1, 630.0, 0.0, 600.0, 0.0), (2, "up", 7, 1, 600.0, 0.0, 600.0, 0.0),
+            (3, "down", 7, 1, 600.0, 0.0, 600.0, 0.0)]
+    assert [tuple(r) for r in hw.itertuples(index=False)] == rows
+    assert [hw[c].dtype.kind for c in ("station", "hour", "n")] == ["i", "i", "i"]
+
+
+def test_load_table_and_the_peak_in_the_down_direction_at_the_design_load():
+    result, scenario = _day(_both_ways(), capacity="design")  # make_train: 652 passengers at 6/m²
+    loads = load_table(result, scenario)
+    # up first, each direction in travel order, then hour: up 1->2 at 07 (two trains, 1 + 1) and at 08
+    # (one train, 2), up 2->3 (1 + 1); down 3->2 (3 + 2), down 2->1 (3 + 3)
+    rows = [("up", 1, 2, 7, 2, 1.0, 1, 2), ("up", 1, 2, 8, 1, 2.0, 2, 2), ("up", 2, 3, 7, 2, 1.0, 1, 2),
+            ("down", 3, 2, 7, 2, 2.5, 3, 5), ("down", 2, 1, 7, 2, 3.0, 3, 6)]
+    assert [tuple(r) for r in loads[["direction", "from_station", "to_station", "hour", "trains", "load_mean",
+                                     "load_max", "carried"]].itertuples(index=False)] == rows
+    assert list(loads.offered) == [2 * 652, 652, 2 * 652, 2 * 652, 2 * 652]
+    assert list(loads.load_factor_max) == [1 / 652, 2 / 652, 1 / 652, 3 / 652, 3 / 652]
+    assert [loads[c].dtype.kind for c in ("from_station", "to_station", "hour", "trains", "load_max", "carried")] \
+        == ["i"] * 6
+    k = compute_kpis(result, scenario)
+    assert (k["peak_pphpd_carried"], k["peak_pphpd_offered"], k["peak_pphpd_direction"], k["peak_pphpd_hour"]) == (
+        6, 2 * 652, "down", 7)
+    assert (k["capacity"], k["peak_load"], k["peak_load_segment"]) == (652, 3, "3->2")
+
+
+def test_load_table_puts_stations_off_the_line_last_in_each_direction():
+    # codes 0 and 9 are not stations of the line (1-4): their rows come after the line's, in each direction
+    trips = [_run("U1", [1, 2], [0, 300], [0, 0], loads=[1, 0]), _run("U9", [9, 2], [0, 300], [0, 0], loads=[2, 0]),
+             _run("D1", [2, 1], [0, 300], [0, 0], direction="down", loads=[3, 0]),
+             _run("D0", [0, 1], [0, 300], [0, 0], direction="down", loads=[4, 0])]
+    result, scenario = _day(trips)
+    loads = load_table(result, scenario)
+    assert [tuple(r) for r in loads[["direction", "from_station", "to_station", "carried"]].itertuples(index=False)] \
+        == [("up", 1, 2, 1), ("up", 9, 2, 2), ("down", 2, 1, 3), ("down", 0, 1, 4)]
+
+
+def test_empty_tables_keep_their_integer_columns():
+    planned = [{"id": "U1", "direction": "up", "stops": [1, 2], "planned_arr": [0, 120], "planned_dep": [0, 120]}]
+    result, scenario = _day([], planned=planned)
+    hw, loads = headway_table(result), load_table(result, scenario)
+    assert hw.empty and loads.empty
+    assert [hw[c].dtype.kind for c in ("station", "hour", "n")] == ["i", "i", "i"]
+    assert [loads[c].dtype.kind for c in ("from_station", "to_station", "hour", "trains", "load_max", "carried")] \
+        == ["i"] * 6
+
+
+@pytest.mark.filterwarnings("error")  # a KPI is None or NaN where it is undefined, without a numpy warning
+def test_undefined_figures_raise_no_numpy_warning():
+    # nothing ran: no mean of nothing
+    planned = [{"id": "U1", "direction": "up", "stops": [1, 2], "planned_arr": [0, 120], "planned_dep": [0, 120]}]
+    assert compute_kpis(*_day([], planned=planned))["headway_cv_mean"] is None
+    # a load standard of 0: no load factor (not a division by zero)
+    assert compute_kpis(*_day([_run("U1", [1, 2], [0, 300], [0, 0], loads=[2, 0])], capacity=0))[
+        "max_load_factor"] is None
+    # two trains leaving 2 together (a headway of 0 s: CV 0/0), and three leaving 1 out of their planned order
+    # (planned headways +600 and -600 s: a mean planned headway of 0, adherence CV x/0)
+    trips = [_run("A", [1, 2, 3], [0, 300, 600], [0, 0, 0]), _run("B", [1, 2, 3], [600, 900, 1200], [-500, -600, -600]),
+             _run("C", [1, 2, 3], [0, 1200, 1500], [200, -900, -900])]
+    hw = headway_table(_day(trips)[0]).set_index(["station", "direction", "hour"])
+    # at 1: A 0 (planned 0), B 100 (600), C 200 (0): headways 100, 100 (planned +600, -600)
+    one = hw.loc[(1, "up", 7)]
+    assert (one.n, one.headway_mean_s, one.headway_cv, one.planned_headway_mean_s) == (2, 100.0, 0.0, 0.0)
+    assert one.adherence_cv == math.inf  # deviations -500 and +700: sd 600 over a mean planned headway of 0
+    # at 2: A 300, B 300, C 300: two headways of 0 s
+    two = hw.loc[(2, "up", 7)]
+    assert (two.n, two.headway_mean_s) == (2, 0.0) and math.isnan(two.headway_cv)
+
+
+def test_excess_wait_on_the_platforms_and_hours_each_headway_ends_in():
+    # No departures from 1.  At 2 up U1, U2, U3 planned 06:55:00, 07:00:00, 07:10:00 (headways 300 s ending
+    # at 07:00:00, the 07:00 hour, and 600 s): SWT (300² + 600²) / (2·900) = 250 s.  Actual 06:55:00,
+    # 07:01:00, 07:10:00 (360 and 540 s): AWT (360² + 540²) / (2·900) = 234 s: -16 s for its two passengers.
+    # At 3 down D1, D2 planned 07:00:00 and 07:05:00 (SWT 300²/600 = 150 s) leave 1 s apart (AWT 1²/2 =
+    # 0.5 s): -149.5 s for its passenger.  At 2 down D1 and D2 leave together (planned 300 s apart): a
+    # headway of 0 s has no AWT, its passenger is left out.
+    trips = [_run("U1", [2, 3], [-300, -100], [0, 0]), _run("U2", [2, 3], [0, 200], [60, 60]),
+             _run("U3", [2, 3], [600, 800], [0, 0]),
+             _run("D1", [3, 2, 1], [0, 100, 200], [299, 300, 300], direction="down"),
+             _run("D2", [3, 2, 1], [300, 400, 500], [0, 0, 0], direction="down")]
+    passengers = [(0, 2, 3, 60, 260, 0, "U2", False, 0), (100, 2, 3, 600, 800, 0, "U3", False, 0),
+                  (200, 2, 1, 400, 500, 0, "D1", False, 0), (100, 3, 1, 299, 500, 0, "D1", False, 0)]
+    swt_2, awt_2 = (300**2 + 600**2) / (2 * 900), (360**2 + 540**2) / (2 * 900)
+    assert (swt_2, awt_2) == (250.0, 234.0)
+    ewt = (2 * (awt_2 - swt_2) + (1**2 / 2 - 300**2 / 600)) / 3
+    assert ewt == -60.5
+    assert compute_kpis(*_day(trips, passengers))["excess_wait_s"] == -60.5
+
+
+def test_energy_figures_are_rounded_to_the_published_kwh():
+    # the auxiliaries of the hand day: 25 kW over 1180 s in service at 92 % supply efficiency = 8.907 kWh,
+    # published in MWh to the kWh
+    result, scenario = _day(TRIPS, PASSENGERS, conditions=Conditions(temperature_c=-25.0))
+    assert (scenario.train.energy.auxiliary_power_w, scenario.line.power.supply_efficiency) == (25000.0, 0.92)
+    aux = 25000.0 * 1180 / 3600 / 1e6 / 0.92
+    assert aux == pytest.approx(0.008907, abs=1e-6)
+    assert compute_kpis(result, scenario)["auxiliary_mwh"] == 0.009

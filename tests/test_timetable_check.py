@@ -455,3 +455,120 @@ def test_the_fleet_fit_for_service_in_the_conditions():
     (v,) = _check(*trips[:2], line=SMALL_FLEET, reserve=2)
     assert v.message == "up to 2 trains out at once until 00:07:10, 1 available (fleet 3 - 2 reserve)"
     assert v.time_s == 150.0
+
+
+# --- issue 14: the survivors of mutation testing, each on both sides of its limit ----------------------
+
+ONE_PLACE = "each of a train's trips to start where and after the previous one ended (or via the depot)"
+
+
+def test_a_trip_starting_the_moment_the_last_one_ended_is_a_layover_of_zero():
+    # U1 ends at S3 at 250 s; D1 starts there at 250 s: the train is in one place (no 'two places'), with
+    # a layover of 0 s, below the 180 s turnback minimum
+    (v,) = _check(_trip("U1", "T1", 0.0), _trip("D1", "T1", 250.0, direction="down"))
+    assert (v.kind, v.trip, v.train, v.station, v.time_s) == ("turnback", "D1", "T1", "S3", 250.0)
+    assert v.message == "0 s between trip U1 and D1, below the turnback minimum 180 s"
+
+
+def test_every_pair_of_a_train_s_trips_is_checked_after_a_train_in_two_places():
+    # D1 starts 1 s before U1 ends (two places); D1 ends at S1 at 499 s and U2 leaves 100 s later,
+    # below the turnback minimum: both findings, not only the first
+    out = _check(_trip("U1", "T1", 0.0), _trip("D1", "T1", 249.0, direction="down"), _trip("U2", "T1", 599.0))
+    assert [(v.kind, v.trip, v.time_s) for v in out] == [("train in two places", "D1", 249.0),
+                                                         ("turnback", "U2", 499.0)]
+    assert out[1].message == "100 s between trip D1 and U2, below the turnback minimum 180 s"
+
+
+def test_a_train_in_two_places_names_the_train_and_the_rule():
+    # D1 ends at S1, the depot's station; the train pulls in and out there, then starts at S3: the depot
+    # took it nowhere, it is in two places
+    trips = (_trip("U1", "T1", 0.0), _trip("D1", "T1", 1350.0, direction="down"),
+             _trip("D2", "T1", 2320.0, direction="down"))
+    moves = [_move("T1", "pull_in", 1600.0, 1900.0), _move("T1", "pull_out", 2020.0, 2320.0)]
+    (v,) = _check(*trips, operations=moves, line=DEPOT_LINE)
+    assert (v.kind, v.trip, v.train, v.station, v.time_s) == ("train in two places", "D2", "T1", "S3", 2320.0)
+    assert v.message == "starts at S3 but trip D1 ended at S1"
+    assert v.expected == ONE_PLACE
+
+
+@pytest.mark.parametrize("pull_in, pull_out", [
+    ((1600.0, 1900.0), (2021.0, 2321.0)),   # the pull-in from the end of D1, the pull-out 1 s into U2
+    ((1599.0, 1899.0), (2020.0, 2320.0)),   # the pull-in 1 s before D1 ends, the pull-out up to U2's start
+])
+def test_depot_moves_touching_the_trips_within_the_second_take_the_layover_off_the_platform(pull_in, pull_out):
+    # D1 is back at S1 at 1600 s, U2 leaves at 2320 s: 720 s, below a turnback minimum of 1000 s unless the
+    # train was in the depot.  A move that starts exactly when D1 ends, or ends exactly when U2 starts, is
+    # in the layover; the other overlaps its trip by 1 s, within the published second (no finding)
+    trips = (_trip("U1", "T1", 0.0), _trip("D1", "T1", 1350.0, direction="down"), _trip("U2", "T1", 2320.0))
+    moves = [_move("T1", "pull_in", *pull_in), _move("T1", "pull_out", *pull_out)]
+    assert _check(*trips, operations=moves, line=DEPOT_LINE, turnback_min_s=1000.0) == []
+
+
+def test_findings_name_the_train_and_the_rule():
+    # a depot move overlapping a trip
+    (v,) = _check(_trip("U1", "T1", 600.0), operations=[_move("T1", "pull_out", 302.0, 602.0)], line=DEPOT_LINE)
+    assert (v.kind, v.train, v.expected) == ("train in two places", "T1", ONE_PLACE)
+    # a pull-in outside the service day
+    pull_in = BlockEvent(block_id="T1", event="pull_in", stop=3, start_s=850.0, end_s=30 * 3600.0 + 5)
+    (v,) = _check(_trip("U1", "T1", 600.0), operations=[pull_in])
+    assert (v.kind, v.train, v.expected) == ("service day", "T1", "times from 00:00:00 to 30:00:00 (the service day)")
+    # times along a trip and stops out of order
+    up = _trip("A", "T7", 0.0)
+    out = _check(_times(up, (0, 110, 140), (0, 140, 140)))
+    assert [(v.kind, v.train) for v in out] == [("time order", "T7")]
+    out = [v for v in _check(replace(up, stops=(1, 3, 2))) if v.kind == "stop order"]
+    assert [(v.kind, v.train) for v in out] == [("stop order", "T7")]
+
+
+def test_two_trains_leaving_at_the_same_second():
+    # A and B leave S1 together and S2 together (0 s apart): one headway finding at each, against the
+    # trip listed first
+    out = _check(_trip("A", "T1", 0.0), _trip("B", "T2", 0.0))
+    assert [(v.kind, v.trip, v.station, v.time_s) for v in out] == [("headway", "B", "S1", 0.0),
+                                                                    ("headway", "B", "S2", 140.0)]
+    assert out[1].message == "departs 0 s after trip A (train T1); the minimum station headway here is 95 s"
+
+
+def test_headways_follow_the_departures_not_the_arrivals():
+    # A reaches S2 at 110 s and stands there until 600 s; B leaves S1 at 400 s and leaves S2 at 540 s,
+    # before A: at S2 A follows B, 60 s later, with its own dwell of 490 s: 45 + 490 + 20 = 555 s needed
+    lead = _trip("A", "T1", 0.0, dwell=490.0)
+    follow = _trip("B", "T2", 400.0)
+    assert (lead.arrival_s[1], lead.departure_s[1], follow.arrival_s[1], follow.departure_s[1]) == (110, 600, 510, 540)
+    (v,) = _check(lead, follow)
+    assert (v.kind, v.trip, v.train, v.station, v.time_s) == ("headway", "A", "T1", "S2", 600.0)
+    assert v.message == "departs 60 s after trip B (train T2); the minimum station headway here is 555 s"
+
+
+def test_station_headway_in_the_conditions_given():
+    # a braking safety factor K = 0.5 lengthens the close-in time at S2 by v_a/(2d)·(1/K − 1/0.75):
+    # 12 + 5 + 24 + 24/2·(1/0.5 − 1) = 53 s, and the headway with a 30 s dwell to 53 + 30 + 20 = 103 s
+    cautious = Conditions(name="cautious", braking_safety_factor=0.5)
+    need = math.sqrt(2 * (L + 50) / A) + (3 + 0.5 + 1.5) + V / A + V / (2 * A) * (1 / 0.5 - 1) + 30 + MARGIN
+    assert need == 103
+    for gap, found in ((need - 1, False), (need - 2, True)):
+        lead = _trip("A", "T1", 0.0, dwell=400.0 + 30.0 - gap)     # leaves S2 at 540 - gap
+        follow = _trip("B", "T2", 400.0)                          # leaves S2 at 540
+        out = _check(lead, follow, conditions=cautious)
+        assert [(v.kind, v.trip) for v in out] == [("headway", "B")] * found, (gap, out)
+        assert _check(lead, follow) == []  # on a normal day 95 s are needed
+    assert out[0].message == "departs 101 s after trip A (train T1); the minimum station headway here is 103 s"
+
+
+def test_run_time_minimum_in_the_conditions_given():
+    # a line-wide cap of 20 m/s: up to 20 m/s in 20 s over 200 m, the same down, 1600 m at 20 m/s:
+    # 2000/20 + 20/1 = 120 s.  Runs of 119.5 s pass, 118 s do not (on a normal day 107.33 s is the minimum;
+    # 119 s sits on the limit itself, where the integration's 1e-9 s decides)
+    capped = Conditions(name="capped", speed_cap_ms=20.0)
+    assert _check(_trip("A", "T1", 0.0, run=119.5), conditions=capped) == []
+    out = _check(_trip("A", "T1", 0.0, run=118.0), conditions=capped)
+    assert [v.message for v in out] == ["scheduled 118 s, below the technical minimum 120.0 s"] * 2
+    assert _check(_trip("A", "T1", 0.0, run=118.0)) == []
+
+
+def test_the_technical_minimum_has_no_allowance_whatever_the_line_s():
+    # the line's 10 % running-time allowance makes its runs longer, not its technical minimum: a run of
+    # 107 s stays within 1 s of the flat-out 107.33 s
+    line = replace(LINE, operations=replace(LINE.operations, allowance=0.10))
+    assert _check(_trip("A", "T1", 0.0, run=107.0), line=line) == []
+    assert [v.kind for v in _check(_trip("A", "T1", 0.0, run=106.0), line=line)] == ["run time"] * 2

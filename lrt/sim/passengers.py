@@ -146,8 +146,8 @@ class Platform:
         for _, since, load in self.open:
             if load.room <= 0:
                 continue
-            if self.first.size:
-                self._board_first(load, since)
+            if self.first.size:  # put off a failed train while this one stood open: they board now, at t
+                self._board_first(load, max(since, t))
             if load.room <= 0:
                 continue
             if stop is None:
