@@ -890,20 +890,6 @@ def test_story_power_rail_icing_holds_trains_at_the_station_before_the_section_w
     assert _calls(r, "departure_s", "cause")[("U1", 1)] == _approx((100.0, ""))
 
 
-# Engine defects of today's lrt/sim found by these stories, left to the engine's owner (lrt/sim/ is being
-# rewritten): each story keeps its hand-worked answer and fails strictly until the engine gives it.
-MID_LINE_TERMINUS = pytest.mark.xfail(
-    strict=True, raises=KeyError,
-    reason="lrt.sim crashes (KeyError (code, direction) in Stops._approach) on a terminus mid-line: it gives the "
-           "station platforms but no tracks, and the plan knows termini only at the line's ends.  A Line built in "
-           "code allows one; lrt.io.line refuses one in a file")
-OVERTAKING = pytest.mark.xfail(
-    strict=True,
-    reason="lrt.sim orders trains onto a platform track by the time they claim it (when they leave their previous "
-           "stop), so an express leaving S1 after a local, non-stop to S3, claims S3 before the local (which leaves "
-           "S2 later) and arrives first: it overtakes the local on the same track")
-
-
 def _two_days(u2=1300.0):
     """T1: U1 at 100 s, D1 at 400 s, to the depot (S1), out again for U2 (at 1300 s)."""
     trips = [_trip("U1", "T1", "up", (1, 2, 3), 100.0), _trip("D1", "T1", "down", (3, 2, 1), 400.0),
@@ -1087,22 +1073,15 @@ def test_story_a_failed_train_queueing_for_the_terminus_has_two_causes():
     assert calls[("U2", 3)] == _approx((dep_2 + 155.0, dep_2 + 175.0, f"F01 train T2 (60 s); following T1 ({wait:.0f} s)"))
 
 
-@MID_LINE_TERMINUS
-def test_story_a_short_turn_terminus_the_plan_has_no_times_for():
-    # S2 is a terminus mid-line (two tracks); the plan knows crossover times only at the line's ends, so
-    # each movement over the S2 crossover holds it 30 s.  S0 (T3) ends at S2 at 195 s and goes to the
-    # depot after 20 s: crossover 215-245 s.  B1 (T2), due out of S2 at 230 s, crosses at 245 s (to 275 s);
-    # C1 (T4), due at 260 s, gets T3's track at 215 s and crosses at 275 s.  At S3 (no terminus) C1 closes
-    # in on B1, which keeps the platform 20 s: 340 + 20 = 360 s, and arrives 30 s later.
+def test_story_a_terminus_mid_line_is_refused_as_the_line_loader_refuses_it():
+    from lrt.errors import SimulationError
+
+    # the engine knows termini (platform tracks, crossover times from lrt headway) only at the line's ends;
+    # a station where trains turn short is an intermediate station with a crossover (Line.crossovers)
     line = dataclasses.replace(LINE, terminals=(_terminal(2, 2400.0),))
-    trips = [_trip("S0", "T3", "up", (1, 2), 100.0), _trip("B1", "T2", "up", (2, 3), 230.0),
-             _trip("C1", "T4", "up", (2, 3), 260.0)]
-    r = _run(trips, line=line)
-    calls = _calls(r, "arrival_s", "departure_s", "cause")
-    assert calls[("S0", 2)] == _approx((195.0, 195.0, ""))
-    assert calls[("B1", 2)] == _approx((170.0, 245.0, "")) and calls[("B1", 3)] == _approx((340.0, 340.0, ""))
-    assert calls[("C1", 2)] == _approx((215.0, 275.0, ""))
-    assert calls[("C1", 3)] == _approx((390.0, 390.0, "following T2 (20 s)"))
+    with pytest.raises(SimulationError, match=r"^the line has a terminus at station 2, between its ends: a terminus "
+                                              r"is at an end of the line \(1 or 3\)"):
+        _run([_trip("S0", "T3", "up", (1, 2), 100.0)], line=line)
 
 
 def test_story_a_train_failing_on_its_last_leg_reaches_the_terminus_and_its_trip_counts():
@@ -1679,7 +1658,6 @@ def test_story_riders_reaching_the_platform_while_the_doors_are_open_board_and_e
     assert calls[("U1", 2)] == _approx((195.0 + dwell(30) + 10.0, 130)) and calls[("U2", 2)][1] == 20
 
 
-@OVERTAKING
 def test_story_an_express_catching_up_a_local_at_its_terminus_waits_for_the_platform():
     # U1 (local) reaches S3 at 310 s and keeps the platform 20 s for the last passengers off (to 330 s);
     # X2 (express, 170 s from S1 to S3) leaves S1 at 150 s and would arrive at 320 s: it asks for S3 30 s
@@ -1742,24 +1720,3 @@ def test_a_plan_made_for_another_timetable_is_refused():
     assert simulate(local, 1, plan=make_plan(local)).trips_run == 1  # the plan of its own scenario runs
 
 
-@MID_LINE_TERMINUS
-@pytest.mark.parametrize("direction", ["up", "down"])
-def test_story_put_off_at_a_short_turn_terminus_they_board_the_train_standing_there(direction):
-    # S2 is a short-turn terminus (two tracks, crossover; no times for it in the plan: 30 s on the crossover
-    # leaving).  The train from the line end fails 50 s into its run (60 s) and reaches S2 at 255 s
-    # with two riders: one for S2 gets off, the one going on is put off there -- and boards at once the
-    # train waiting at S2 (doors open from 240 s) which leaves at 300 s.
-    line = dataclasses.replace(LINE, terminals=(_terminal(2, 2400.0),))
-    stops = (1, 2, 3) if direction == "up" else (3, 2, 1)
-    fails = Fault(fault_id="F01", kind="train", start_s=150.0, duration_s=60.0, train="T1")
-    riders = _riders((1, 10.0, 0.0, stops[0], 2), (1, 11.0, 0.0, stops[0], stops[2]))
-    trips = [_trip("A1", "T1", direction, stops, 100.0), _trip("B1", "T2", direction, stops[1:], 300.0)]
-    r = _run(trips, line=line, faults=[fails], riders=riders)
-    calls = _calls(r, "arrival_s", "departure_s", "boarded", "alighted", "load_departure")
-    assert calls[("A1", 2)] == _approx((255.0, 275.0, 0, 2, 0))
-    assert calls[("B1", 2)] == _approx((240.0, 300.0, 1, 0, 1))
-    p = r.passengers
-    assert p["trip"].tolist() == ["A1", "B1"] and p["board_s"] == pytest.approx([40.0, 255.0], abs=TOL)
-    assert p["alight_s"] == pytest.approx([255.0, 395.0], abs=TOL) and p["detrained"].tolist() == [0, 1]
-    # B1 holds the S2 crossover for 30 s from 300 s; a train following it out would wait for it (not here)
-    assert r.trips_run == 1 and [c["trip_id"] for c in r.cancelled] == ["A1"]

@@ -96,6 +96,12 @@ class Simulation(Stops):
         self.has_passengers = passengers is not None
         self.book = PassengerBook(passengers if passengers is not None else _nobody(scenario.line),
                                   len(scenario.line.codes))
+        ends = (scenario.line.codes[0], scenario.line.codes[-1])
+        for term in scenario.line.terminals:  # as lrt.io.line refuses one in a file
+            if term.station not in ends:
+                raise SimulationError(f"the line has a terminus at station {term.station}, between its ends: a terminus "
+                                      f"is at an end of the line ({ends[0]} or {ends[1]}); a station where trains "
+                                      f"turn short has a crossover (Line.crossovers)")
         self.s = scenario
         self.controller = controller or Regulation(scenario.options)
         kind = type(self.controller)

@@ -199,7 +199,8 @@ class Stops:
         ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
                           now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
                           previous_departure_s=self.last_departure.get((code, direction)),
-                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)), load=load.size,
+                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)),
+                          load=before + count(arrival) if alone else load.size,  # with those waiting on its arrival
                           next_station=next((c for c in trip.stops[i + 1:] if c not in t.skip), None) if t.skip
                           else trip.stops[i + 1] if i + 1 < len(trip.stops) else None)
         departure = max(earliest, self.controller.departure_s(ctx))
@@ -297,13 +298,19 @@ class Stops:
         lead = self.plan.terminal_in[code][0] if terminal else self.plan.close_in.get((code, direction), 30.0)
         lead = min(lead, run_s)
         t_req = start + run_s - lead
+        held, held_by = 0.0, ""
+        if abs(self.index[code] - self.index[previous]) > 1:  # runs through stations on the way
+            passed, held_by = yield from self._run_through(t, direction, previous, code, start, run_s)
+            held = passed - start  # held up behind a train at one of them: the rest of the run starts later
+            start, t_req = passed, t_req + held
         if failed is not None:
             t_req = min(t_req, start + failed[1])
             run_s += failed[0].duration_s
             if self._notifies:  # the control room hears of the failure when it happens, not when the train arrives
                 self._tell_failure(t, failed, previous, code, start)
         if terminal:
-            return (yield from self._approach_terminus(t, trip, i, start, run_s, lead, t_req, previous))
+            wait, holder = yield from self._approach_terminus(t, trip, i, start, run_s, lead, t_req, previous)
+            return wait + held, holder or held_by
         turn = self.tracks[(code, direction)].claim(t.block)
         ahead = turn.ahead
         holder = ""
@@ -319,7 +326,39 @@ class Stops:
         arrival = max(start + run_s, grant + lead)
         if arrival > env.now:
             yield env.timeout(arrival - env.now)
-        return max(grant - t_req, 0.0), holder
+        return max(grant - t_req, 0.0) + held, holder or held_by
+
+    def _run_through(self, t, direction: str, a: int, b: int, start: float, run_s: float):
+        """Pass the stations between stops a and b in turn, as one more train on each platform track: a train
+        standing at one is not overtaken (this one waits for it to leave, and comes by no sooner than the
+        close-in time after), and the trains behind may have the track once this one has passed (at its
+        share of the run by distance).  Returns when the run to b may be taken to have started [s] (``start``,
+        or later when a train ahead held it up) and the train that held it up last ('' if none)."""
+        line = self.s.line
+        ia, ib = self.index[a], self.index[b]
+        step = 1 if ib > ia else -1
+        origin = line.stations[ia].chainage_m
+        span = abs(line.stations[ib].chainage_m - origin)
+        shift, held_by = 0.0, ""
+        for k in range(ia + step, ib, step):
+            p = line.stations[k].code
+            track = self.tracks.get((p, direction))
+            if track is None:  # a terminus between the stops: its platforms are not taken by passing
+                continue
+            turn = track.claim(t.block)
+            ahead = turn.ahead
+            passing = start + shift + run_s * abs(line.stations[k].chainage_m - origin) / span
+            if ahead is not None:
+                if ahead.released_s is None:  # the train ahead is still on its way there or standing there
+                    if ahead.waiters is None:
+                        ahead.waiters = self.env.event()
+                    yield ahead.waiters
+                behind = ahead.released_s + self.plan.close_in.get((p, direction), 30.0)
+                if behind > passing:
+                    shift += behind - passing
+                    passing, held_by = behind, ahead.block
+            turn.release(passing)
+        return start + shift, held_by
 
     def _tell_failure(self, t, failed: tuple[Fault, float], previous: int, code: int, start: float) -> None:
         fault, after = failed
