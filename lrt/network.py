@@ -182,6 +182,7 @@ class Line:
     credit: str = ""
     source: str = ""
     _by_key: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # own to each Line
+    _codes: tuple = field(default=(), init=False, repr=False, compare=False)  # the station codes, in line order
 
     def __post_init__(self) -> None:
         if len(self.stations) < 2:
@@ -189,6 +190,7 @@ class Line:
         chain = [s.chainage_m for s in self.stations]
         if any(b <= a for a, b in zip(chain, chain[1:])):
             raise ValueError("stations must be in increasing chainage order")
+        object.__setattr__(self, "_codes", tuple(s.code for s in self.stations))  # asked at every turn
         for s in self.stations:
             self._by_key[s.code] = s
             self._by_key[str(s.code)] = s
@@ -198,7 +200,7 @@ class Line:
 
     @property
     def codes(self) -> tuple[int, ...]:
-        return tuple(s.code for s in self.stations)
+        return self._codes
 
     def station(self, key: int | str) -> Station:
         """The station with this code or name (any language, any case); ``KeyError`` if unknown."""
