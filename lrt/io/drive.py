@@ -166,7 +166,7 @@ def check_plan_fits(plan, spec: DriveSpec) -> None:
     """Refuse a plan whose positions lie beyond the drive's route (the target stop mark and 200 m more)."""
     from ..training.cab.route import BEYOND_M
 
-    line, train = spec.line, spec.train
+    line = spec.line
     a, b = (line.station(c).chainage_m for c in (spec.from_code, spec.to_code))
     room = abs(b - a) + BEYOND_M
     for c in plan.controls:

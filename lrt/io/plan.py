@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ..errors import InputError
 from ..training.cab.controls import ACTIONS, Control, Plan, parse_action
 from .files import _text, display_path, parse_csv
 from .outputs import atomic_write

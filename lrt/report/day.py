@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .charts import chart
-from .html import Cell, Page, figure_block, note, number, table
+from .html import Cell, Page, note, number, table
 from .tiles import day_tiles
 
 __all__ = ["day_sections", "stations_of", "marey_data", "load_panels", "headway_cv_by_station",
