@@ -62,6 +62,7 @@ def many(n: int, workers: int) -> None:
         sweep_file.write_text(f'schema_version = 1\nname = "bench"\nscenario = "{shipped("scenarios", "weekday.toml")}"'
                               f"\nseed = 1\nreplications = {n}\n", encoding="utf-8")
         sweep = read_sweep(sweep_file)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         pool = open_pool(prepare(sweep), kind="local", workers=workers)
         try:
@@ -69,8 +70,12 @@ def many(n: int, workers: int) -> None:
         finally:
             pool.close()
         wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, once they have ended
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     print(f"{n:,} replications on {workers} workers: {wall:.1f} s wall, {wall / n * workers:.3f} s per run per "
           f"worker, {result.failed} failed  [target <= 90 s for 1,000 on 2]")
+    print(f"  the workers' CPU: {cpu:.1f} s, {cpu / n:.3f} s a run (what the wall time would be on {workers} idle "
+          f"cores: {cpu / workers:.0f} s)")
 
 
 def whole_process() -> None:
