@@ -26,6 +26,12 @@ def test_a_crowded_winter_call_by_hand():
     assert m.dwell_s(4, 0, 50) == 20.0  # 12.22 + 2.27·0.7·1.2 = 14.1 s: still the door cycle
 
 
+def test_a_dwell_just_short_of_the_door_cycle_is_the_door_cycle():
+    m = DwellModel(doors=1, busiest_door_factor=1.0, min_dwell_s=20.0, seats=1000)
+    assert m.dwell_s(3, 0, 0) == 20.0  # 12.22 + 2.27·3 = 19.03 s: under the cycle by less than a second
+    assert m.dwell_s(4, 0, 0) == pytest.approx(12.22 + 2.27 * 4, abs=1e-12)  # 21.30 s: over it
+
+
 def test_the_per_call_form_is_puong_to_the_last_bit():
     """The engine asks DwellModel.at(alighting, load)(boarding) several times a call; it must be exactly
     12.22 + (puong_dwell(...) - 12.22) x factor, held at the door cycle."""
