@@ -67,10 +67,9 @@ class Noise:
     ``seed`` is the run's operations seed sequence; ``shape`` is (trips in the timetable, most stops a trip).
     """
 
-    __slots__ = ("opt", "_run", "_dwell", "_delay_share", "_delay_size", "_on", "_run_on", "_dwell_on", "_share")
+    __slots__ = ("_run", "_dwell", "_delay_share", "_delay_size", "_on", "_run_on", "_dwell_on", "_share")
 
     def __init__(self, options: SimOptions, seed: np.random.SeedSequence, shape: tuple[int, int]) -> None:
-        self.opt = options
         run, dwell, share, size = seed.spawn(4)
         cv = options.dwell_cv
         sigma = math.sqrt(math.log(1 + cv * cv))

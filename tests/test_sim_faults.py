@@ -1,0 +1,102 @@
+"""Random faults are drawn per call of the timetable: whether a call or a pull-out fails, and the details
+of a fault that happens (its duration; where on the run a train fails), each from a stream of its own keyed
+by the call, so the order in which the day asks does not move a failure to another train or call."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import make_line
+
+from lrt.conditions import Conditions, Failure, Failures
+from lrt.sim.faults import FaultBook
+
+LINE = make_line((1000.0, 2500.0, 4000.0))
+FAILURES = Failures(door=Failure(kind="door", rate=0.5, mean_duration_s=60.0),
+                    train=Failure(kind="train", rate=20.0, mean_duration_s=90.0),
+                    pull_out=Failure(kind="pull_out", rate=0.5))
+TRIPS, STOPS = 30, 3  # more trips than stops, so that a mix-up of the two shows
+
+
+def _book(seed=7):
+    cond = Conditions(failures=FAILURES)
+    return FaultBook([], cond, LINE, np.random.SeedSequence(seed).spawn(3)[2], (TRIPS, STOPS))
+
+
+CALLS = [(trip, stop) for trip in range(TRIPS) for stop in range(STOPS)]
+
+
+def _doors(book, calls):
+    out = {}
+    for trip, stop in calls:
+        f = book.door(f"T{trip}", 2, 100.0 * trip, (trip, stop))
+        if f is not None:
+            out[(trip, stop)] = f.duration_s
+    return out
+
+
+def _failures(book, calls):
+    out = {}
+    for trip, stop in calls:
+        hit = book.train_failure(f"T{trip}", 100.0 * trip, 120.0, (trip, stop))
+        if hit is not None:
+            out[(trip, stop)] = (hit[0].duration_s, hit[1])
+    return out
+
+
+def test_door_faults_and_their_durations_do_not_depend_on_the_order_of_the_calls():
+    forward, backward = _doors(_book(), CALLS), _doors(_book(), CALLS[::-1])
+    assert forward == backward
+    assert 0.3 * len(CALLS) < len(forward) < 0.7 * len(CALLS)  # rate 0.5 a call
+    assert len(set(forward.values())) == len(forward)  # each its own duration (not one stream for all)
+    assert (0, 0) in forward or (0, 1) in forward or (0, 2) in forward  # the first trip is keyed too
+
+
+def test_train_failures_where_and_how_long_do_not_depend_on_the_order_of_the_runs():
+    forward, backward = _failures(_book(), CALLS), _failures(_book(), CALLS[::-1])
+    assert forward == backward and len(forward) > 0.3 * len(CALLS)  # 20 an hour over 120 s: 2/3 of the runs
+    assert len({d for d, _ in forward.values()}) == len(forward)
+    assert all(0.0 <= at <= 120.0 for _, at in forward.values())
+
+
+def test_pull_out_failures_do_not_depend_on_the_order_of_the_pull_outs():
+    def pulls(order):
+        book = _book()
+        return {k for k in order if book.pull_out(f"T{k}", 60.0 * k, trip=k) is not None}
+
+    forward, backward = pulls(range(TRIPS)), pulls(range(TRIPS - 1, -1, -1))
+    assert forward == backward and 0.25 * TRIPS < len(forward) < 0.75 * TRIPS
+
+
+def test_a_door_fault_and_a_train_failure_at_one_call_have_their_own_draws():
+    book = _book()
+    door = {c: book._details(0, c).random() for c in CALLS[:5]}
+    train = {c: book._details(1, c).random() for c in CALLS[:5]}
+    assert door == {c: _book()._details(0, c).random() for c in CALLS[:5]}  # keyed: the same again
+    assert all(door[c] != train[c] for c in door)
+
+
+def test_calls_beyond_the_timetable_draw_in_turn_and_reproducibly():
+    # a spare train's calls (trip -1, or numbers past the timetable's) take the next numbers of one stream
+    def spare(book):
+        return [book._details(0, c).random() for c in ((-1, 0), (TRIPS, 0), (-1, 1))]
+
+    first, again = spare(_book()), spare(_book())
+    assert first == again and len(set(first)) == 3
+    assert first[0] != _book()._details(0, (0, 0)).random()  # not the first trip's own stream
+
+
+def test_a_door_fault_and_a_train_failure_at_the_same_calls_are_independent():
+    # were both drawn from one stream per call, the door fault's duration and where the train failed would
+    # both follow the call's first number: rank-correlated exactly
+    doors, failures = _doors(_book(), CALLS), _failures(_book(), CALLS)
+    both = sorted(set(doors) & set(failures))
+    assert len(both) >= 10
+    door_rank = np.argsort(np.argsort([doors[c] for c in both]))
+    where_rank = np.argsort(np.argsort([failures[c][1] for c in both]))
+    assert abs(np.corrcoef(door_rank, where_rank)[0, 1]) < 0.6
+
+
+def test_a_call_beyond_the_timetable_draws_afresh_each_time():
+    book = _book()
+    assert book._details(0, (TRIPS, 0)).random() != book._details(0, (TRIPS, 0)).random()  # the stream moves on
+    assert book._details(0, (0, 0)).random() == book._details(0, (0, 0)).random()  # a timetable call: keyed
