@@ -64,3 +64,19 @@ def test_the_same_question_gets_the_kept_run_and_another_gets_its_own():
     icy = run_profile(LINE, TRAIN, conditions=dataclasses.replace(Conditions(), adhesion_traction=0.05),
                       passengers=100.0)
     assert icy.running_s > first.running_s + 0.5
+
+
+def test_every_argument_of_a_run_is_in_the_key():
+    base = dict(direction="up", stops=None, conditions=Conditions(), passengers=100.0, allowance=None,
+                acceleration_ms2=None, braking_ms2=None, step_m=4.0)
+    first = run_profile(LINE, TRAIN, **base)
+    for name, value in (("direction", "down"), ("stops", [1, 2]), ("passengers", 101.0), ("allowance", 0.0),
+                        ("acceleration_ms2", 0.6), ("braking_ms2", 0.7), ("step_m", 2.0)):
+        other = run_profile(LINE, TRAIN, **{**base, name: value})
+        assert other is not first, name
+        fresh = _run_profile(LINE, TRAIN, *({**base, name: value}[k] for k in (
+            "direction", "stops", "conditions", "passengers", "allowance", "acceleration_ms2", "braking_ms2",
+            "step_m")))
+        assert other.running_s == fresh.running_s, name  # the kept run is the run asked for
+    assert run_profile(LINE, TRAIN, **base) is first
+    assert run_profile(LINE, make_train(), **base) is not first  # another train object
