@@ -222,11 +222,12 @@ def test_a_folder_of_txt_files_and_calendar_dates_and_a_chosen_service(line, tmp
     (folder / "trips.txt").write_text(TRIPS + "R,hol,H\n", encoding="utf-8")
     (folder / "stop_times.txt").write_text(STOP_TIMES + "H,09:00:00,09:00:00,AIR,1\nH,09:04:00,09:04:00,YES,2\n",
                                            encoding="utf-8")
-    (folder / "calendar_dates.txt").write_text("service_id,date,exception_type\nhol,20260322,1\nhol,20260321,1\n"
-                                               "wd,20260101,1\n", encoding="utf-8")
+    (folder / "calendar_dates.txt").write_text("service_id,date,exception_type\nhol,20260322,1\nhol,20260325,1\n"
+                                               "hol,20260321,1\nwd,20260101,1\n", encoding="utf-8")
     tt = import_gtfs(folder, line, service_id="hol")
     assert [t.trip_id for t in tt.trips] == ["H"] and tt.trips[0].stops == (101, 103)
-    assert (tt.service_id, tt.days, tt.start_date, tt.end_date) == ("hol", (), "20260321", "20260322")
+    # three dates in no order: from the first to the last of them
+    assert (tt.service_id, tt.days, tt.start_date, tt.end_date) == ("hol", (), "20260321", "20260325")
     with pytest.raises(InputError, match=r"service_id: no trips of service 'sat', expected one of hol, wd"):
         import_gtfs(folder, line, service_id="sat")
 

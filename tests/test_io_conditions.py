@@ -146,6 +146,9 @@ def test_optional_tables_and_keys_take_their_defaults(severe):
     assert c.fleet_availability == 1.0
     # no shape: exponential (1); a pull-out failure has no duration (0)
     assert (c.failures.door.shape, c.failures.pull_out.mean_duration_s) == (1.0, 0.0)
+    # no description: an empty one
+    severe.write_text(text.replace('description = "-40 °C with snow"', ""), encoding="utf-8")
+    assert read_conditions(severe).description == ""
 
 
 def test_dry_rail_is_no_coefficient(severe):

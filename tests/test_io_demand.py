@@ -199,3 +199,17 @@ def test_an_od_table_at_its_limits_is_read_cell_by_cell(tmp_path, astana):
     expected[3, 17, 0] = 1_999_999
     expected[1, 17, 0] = 1
     np.testing.assert_array_equal(d.trips, expected)
+
+
+def test_a_model_without_initial_daily_and_a_profile_of_fractions(model):
+    # initial_daily may be left out (0: for reference only); shares need a positive sum, not a sum above 1:
+    # the weekend as a single quarter-hour of 0.5 (all the day's trips from 00:00 to 00:15) is normalised to 1
+    text = model.read_text(encoding="utf-8")
+    text = "\n".join(row for row in text.splitlines() if not row.startswith("initial_daily ="))
+    start = text.index("share = [", text.index("[profiles.weekend]"))
+    end = text.index("]", start)
+    model.write_text(text[:start] + "share = [0.5" + ", 0" * 95 + text[end:], encoding="utf-8")
+    m = read_demand_model(model)
+    assert m.initial_daily == 0.0 and m.daily_total == 92000
+    weekend = m.profiles["weekend"]
+    assert (weekend.share[0], weekend.share[1:].sum(), weekend.bin_s) == (1.0, 0.0, 900.0)

@@ -237,7 +237,7 @@ def test_values_exactly_at_their_limits_are_accepted(tiny, line):
 def test_the_writer_makes_the_files_a_planner_would_type(tmp_path):
     line = Line(name="Tiny line", start_m=0.0, end_m=3000.0, line_speed_ms=20.0, platform_length_m=70.0,
                 stations=(Station(code=101, name_en="Airport", lat=51.02795, lon=71.4587041, chainage_m=500.0),
-                          Station(code=102, name_en="Atameken", chainage_m=1500.0),
+                          Station(code=102, name_en="Atameken", lat=51.041307, chainage_m=1500.0),  # no lon
                           Station(code=103, name_en="Yesil", lat=-0.5, lon=-1.25, chainage_m=2500.0)),
                 operations=Operations(acceleration_ms2=1.0, braking_ms2=1.0, dwell_s=30.0, allowance=0.0,
                                       turnback_min_s=180.0, fleet=2, reserve_trains=0))
@@ -246,7 +246,7 @@ def test_the_writer_makes_the_files_a_planner_would_type(tmp_path):
                    notes={"reserve_trains": 2, "running_time_load_factor": 0.5, "built_by": "hand", "flag": True})
     folder = tmp_path / "out"
     write_timetable(tt, line, folder)
-    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())}
+    files = {p.name: p.read_bytes().decode("utf-8") for p in sorted(folder.iterdir())}  # as written: "\n" ends
     assert files == {
         "meta.toml": 'schema_version = 1\nname = "Tiny \\"A\\" \\\\ B"\nservice_id = "wd"\nreserve_trains = 2\n'
                      'running_time_load_factor = 0.5\nbuilt_by = "hand"\nflag = "True"\n',
@@ -265,4 +265,40 @@ def test_the_writer_makes_the_files_a_planner_would_type(tmp_path):
     }
     back = read_timetable(folder, line)
     assert back == tt and back.name == 'Tiny "A" \\ B'
-    assert math.isnan(line.station(102).lat)
+    assert math.isnan(line.station(102).lon)  # a latitude alone is no position: both columns empty
+
+
+def test_a_stop_or_depot_move_may_name_its_station(tiny, line):
+    # operations.csv, like stop_times.csv, takes a station's name for its code
+    edit(tiny / "operations.csv", "T1,pull_in,101,", "T1,pull_in,Airport,")
+    assert read_timetable(tiny, line).operations == OPERATIONS
+
+
+def test_a_stop_without_an_id_is_refused_on_its_line(tiny, line):
+    edit(tiny / "stops.csv", "103,Yesil,,", ",Yesil,,")
+    assert _refusal(tiny, line) == f"{tiny / 'stops.csv'}: line 4 (stop ): stop_id: empty, expected a value"
+
+
+def test_the_files_are_utf_8_in_any_locale(tmp_path):
+    # Kazakh names written while the locale's encoding is ASCII (LC_CTYPE=C): the files are UTF-8 all the same
+    import locale
+    import sys
+
+    if sys.flags.utf8_mode:
+        pytest.skip("Python's UTF-8 mode writes UTF-8 whatever the locale")
+    line = Line(name="L", start_m=0.0, end_m=3000.0, line_speed_ms=20.0, platform_length_m=70.0,
+                stations=(Station(code=1, name_en="Ақ Орда", chainage_m=500.0),
+                          Station(code=2, name_en="Бәйтерек", chainage_m=1500.0)),
+                operations=Operations(acceleration_ms2=1.0, braking_ms2=1.0, dwell_s=30.0, allowance=0.0,
+                                      turnback_min_s=180.0, fleet=2, reserve_trains=0))
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        assert locale.getencoding() in ("ANSI_X3.4-1968", "ascii", "US-ASCII")
+        write_timetable(Timetable(name="Жұмыс күні", service_id="wd", trips=()), line, tmp_path / "out")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert (tmp_path / "out" / "meta.toml").read_bytes().decode("utf-8").startswith(
+        'schema_version = 1\nname = "Жұмыс күні"\n')
+    assert (tmp_path / "out" / "stops.csv").read_bytes().decode("utf-8") == (
+        "stop_id,stop_name,stop_lat,stop_lon\n1,Ақ Орда,,\n2,Бәйтерек,,\n")
