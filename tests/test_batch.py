@@ -149,6 +149,14 @@ def test_the_stopping_rule_adds_replications_until_the_interval_is_narrow(tmp_pa
     assert run["replications"] == {"0": 4} and run["converged"] == {"0": False}
 
 
+def _alive(pid: int) -> bool:
+    """The process is running (a zombie waiting for its parent to read its status counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_a_killed_batch_resumes_to_the_same_results(inline_run, tmp_path):
     sweep, reference = inline_run
     out = tmp_path / "out"
@@ -160,8 +168,15 @@ def test_a_killed_batch_resumes_to_the_same_results(inline_run, tmp_path):
         if journal.exists() and journal.read_text().count("\n") >= 3:
             break
         time.sleep(0.05)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers = [int(w) for w in children.read_text().split()] if children.exists() else []
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    assert len(workers) == 2  # (Linux: the pool's workers, read from /proc)
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{w}").exists() and _alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers)  # the workers end with the batch, not wait for work for ever
     kept = journal.read_text().count("\n") - 1
     assert 2 <= kept < 6 and not (out / "results.csv").exists()
     assert main(["batch", str(sweep), "--out", str(out), "--workers", "2"]) == 2  # not without --resume

@@ -14,8 +14,10 @@ it runs changes nothing in its result.
 from __future__ import annotations
 
 import math
+import os
 import pickle
 import signal
+import threading
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +39,18 @@ def _install(blob: bytes) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _SHARED = pickle.loads(blob)
+    _end_with_parent(os.getppid())
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this worker when the batch that started it is gone: killed with ``kill -9``, a process pool's
+    workers would otherwise wait for work for ever."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lrt-parent-watch", daemon=True).start()
 
 
 def punctuality_curve(result) -> dict:
