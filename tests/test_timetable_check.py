@@ -572,3 +572,43 @@ def test_the_technical_minimum_has_no_allowance_whatever_the_line_s():
     line = replace(LINE, operations=replace(LINE.operations, allowance=0.10))
     assert _check(_trip("A", "T1", 0.0, run=107.0), line=line) == []
     assert [v.kind for v in _check(_trip("A", "T1", 0.0, run=106.0), line=line)] == ["run time"] * 2
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_run_time_of_a_trip_running_through_a_station(direction):
+    # S1 -> S3 non-stop, 4000 m: up to 24 m/s in 24 s over 288 m, down again the same, 3424 m at 24 m/s:
+    # 4000/24 + 24 = 190.67 s.  190 s is 0.67 s under (accepted); 189 s is 1.67 s under (refused)
+    stops = (1, 3) if direction == "up" else (3, 1)
+    minimum = 4000 / V + V / A
+    for run, found in ((191.0, False), (190.0, False), (189.0, True)):
+        trip = Trip(trip_id="X", block_id="T1", direction=direction, stops=stops, arrival_s=(0.0, run),
+                    departure_s=(0.0, run))
+        out = [v for v in _check(trip) if v.kind == "run time"]
+        assert len(out) == found, (run, out)
+    assert out[0].message == f"scheduled 189 s, below the technical minimum {minimum:.1f} s"
+    assert out[0].station == ("S1 → S3" if direction == "up" else "S3 → S1")
+
+
+def test_run_through_minimum_in_the_conditions_at_the_load_and_without_the_allowance():
+    def through(run):
+        return Trip(trip_id="X", block_id="T1", direction="up", stops=(1, 3), arrival_s=(0.0, run),
+                    departure_s=(0.0, run))
+
+    def refused(run, **kw):
+        timetable = Timetable(name="t", service_id="t", trips=(through(run),))
+        line = kw.pop("line", LINE)
+        return [v.message for v in check_timetable(timetable, line, kw.pop("train", TRAIN), **kw)
+                if v.kind == "run time"]
+
+    # a 20 m/s cap: 4000/20 + 20/1 = 220 s (the integration lands a hair above: 219 s itself is refused)
+    capped = replace(Conditions(), speed_cap_ms=20.0)
+    assert refused(219.5, conditions=capped) == [] and refused(218.0, conditions=capped) == [
+        "scheduled 218 s, below the technical minimum 220.0 s"]
+    # a 10 % allowance on the line does not lengthen the technical minimum (190.67 s)
+    loose = replace(LINE, operations=replace(LINE.operations, allowance=0.10))
+    assert refused(190.0, line=loose) == [] and len(refused(189.0, line=loose)) == 1
+    # full, a train that accelerates at 0.75 m/s²: 4000/24 + 24/(2·0.75) + 24/2 = 194.67 s
+    heavy = replace(TRAIN, max_tractive_force_n=0.75 * (120_000 + 652 * 70))
+    assert refused(194.0, train=heavy, load_factor=1.0) == []
+    assert refused(193.0, train=heavy, load_factor=1.0) == ["scheduled 193 s, below the technical minimum 194.7 s"]
+    assert refused(193.0, train=heavy) == []  # empty it still accelerates at 1 m/s²
