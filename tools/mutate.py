@@ -29,7 +29,8 @@ COPY = ["lrt", "tests", "network", "timetables", "scenarios", "pyproject.toml", 
 
 # the tests that guard each core module (the fast ones: mutmut runs them for every mutant)
 TESTS = {
-    "lrt/runtime.py": ["tests/test_runtime.py", "tests/test_cli_runtime.py"],
+    "lrt/runtime.py": ["tests/test_runtime.py", "tests/test_cli_runtime.py", "tests/test_runtime_memo.py",
+                       "tests/test_cab_dynamics.py"],
     "lrt/headway.py": ["tests/test_headway.py"],
     "lrt/kpis.py": ["tests/test_kpis.py"],
     "lrt/demand.py": ["tests/test_demand.py"],
