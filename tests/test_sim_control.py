@@ -355,3 +355,26 @@ def test_the_trips_as_run_are_the_event_log_trip_by_trip():
         assert t.arrival_s == tuple(e["arrival_s"][rows]) and t.departure_s == tuple(e["departure_s"][rows])
     assert t.trip_id == "D1" and t.departure_s[0] == pytest.approx(1000.0) and t.arrival_s[0] < 1000.0  # as run
     assert simulate(_scenario([]), 1).actual_trips() == []
+
+
+class Seeing(Regulation):
+    """Regulation that writes down what it is shown at each call."""
+
+    def __init__(self, options):
+        super().__init__(options)
+        object.__setattr__(self, "seen", [])
+
+    def departure_s(self, ctx):
+        self.seen.append((ctx.trip_id, ctx.station, ctx.index, ctx.next_station, ctx.load))
+        return super().departure_s(ctx)
+
+
+def test_a_controller_is_shown_the_next_stop_and_the_load_with_those_waiting():
+    # at S2 two riders wait for U1 (for S4) and one rides from S1 (for S3); the express X1 runs S1 -> S3 -> S4
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0),
+                   make_trip("X1", "T2", "up", (1, 3, 4), 900.0)])
+    riders = _riders([10.0, 20.0, 21.0], [0, 1, 1], [2, 3, 3])
+    control = Seeing(CALM)
+    simulate(s, 1, passengers=riders, controller=control)
+    assert control.seen == [("U1", 1, 0, 2, 1), ("U1", 2, 1, 3, 3), ("U1", 3, 2, 4, 2),
+                            ("X1", 1, 0, 3, 0), ("X1", 3, 1, 4, 0)]
