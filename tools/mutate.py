@@ -15,6 +15,7 @@ module are kept in docs/testing.md.  The work happens in a temporary copy: the c
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -97,7 +98,8 @@ def run(module: str, tests: list[str], children: int, keep: Path | None) -> int:
             f.write(config)
         mutmut = [sys.executable, "-m", "mutmut"]
         subprocess.run([*mutmut, "run", "--max-children", str(children)], cwd=work, check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env={**os.environ, "LRT_CACHE_DIR": "off"})  # no mutant's run kept for another
         out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True).stdout
         status = dict(re.findall(r"^\s*(\S+): (\w[\w ]*)$", out, flags=re.M))
         if not status:
