@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["DwellModel", "puong_dwell"]
 
@@ -49,6 +49,11 @@ class DwellModel:
     seats: int = 0
     passenger_factor: float = 1.0
     max_standees_per_door: float = 10.0
+    _fixed: tuple = field(init=False, repr=False, compare=False)  # the terms of every call, worked out once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fixed", (self.busiest_door_factor / self.doors, self.passenger_factor,
+                                            self.min_dwell_s, self.seats, self.doors, self.max_standees_per_door))
 
     def dwell_s(self, boarding: int, alighting: int, load_after_alighting: int) -> float:
         """Dwell at a stop [s]: Puong at the busiest door, never below the door cycle."""
@@ -57,13 +62,14 @@ class DwellModel:
     def at(self, alighting: int, load_after_alighting: int):
         """The dwell at one call as a function of the passengers boarding [s] (the engine asks it several
         times per call while passengers keep arriving during the dwell)."""
-        per_door = self.busiest_door_factor / self.doors
-        a = alighting * per_door
-        standees = min(max(load_after_alighting - self.seats, 0) / self.doors, self.max_standees_per_door)
-        factor, floor = self.passenger_factor, self.min_dwell_s
+        per_door, factor, floor, seats, doors, most = self._fixed
+        standing = load_after_alighting - seats
+        standees = standing / doors if standing > 0 else 0.0
+        if standees > most:
+            standees = most
         # puong_dwell(b, a, standees) with its terms that do not depend on the boarders worked out once (the same
         # sums in the same order, so the same numbers to the last bit; tests/test_dwell.py holds the two equal)
-        alighting_s, crowding = 1.82 * a, 6.2e-4 * standees**3
+        alighting_s, crowding = 1.82 * (alighting * per_door), 6.2e-4 * standees**3
 
         def dwell(boarding: int) -> float:
             b = boarding * per_door

