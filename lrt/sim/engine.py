@@ -297,7 +297,9 @@ class Simulation(Stops):
                 self.extra_legs[key] = make_leg(self.s, direction, a, b, limit)
             leg = self.extra_legs[key]
         p = self.plan
-        share = min(load / p.full_load, 1.5) if p.full_load else 0.0
+        share = load / p.full_load if p.full_load else 0.0
+        if share > 1.5:  # (min written out: asked at every run)
+            share = 1.5
         fast = late and self.opt.recovery
         (t0, t1), ((d0, d1), (r0, r1)) = (leg.fast_s, leg.fast_kwh) if fast else (leg.run_s, leg.run_kwh)
         return (t0 + (t1 - t0) * share) * noise, d0 + (d1 - d0) * share, r0 + (r1 - r0) * share

@@ -78,9 +78,10 @@ class SimulationResult:
             # arrival of every trip at every station it reached, for the alighting times
             arrivals = np.full((len(trips) + 1, len(codes)), np.nan)
             number = {t.trip_id: k for k, t in enumerate(trips)}
-            index = {int(c): k for k, c in enumerate(codes)}
-            for trip_id, code, t in zip(*(events[c].tolist() for c in ("trip_id", "station", "arrival_s"))):
-                arrivals[number[trip_id], index[code]] = t
+            index = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+            index[codes] = np.arange(codes.size)
+            row = np.fromiter(map(number.__getitem__, events["trip_id"].tolist()), np.int64, len(events["trip_id"]))
+            arrivals[row, index[events["station"]]] = events["arrival_s"]  # (a trip calls at a station once)
             rec, log = book.records(arrivals)
             passengers = {"arrival_s": book.arrival_s, "origin": codes[book.origin],
                           "destination": codes[book.destination], "board_s": rec["board_s"],

@@ -187,7 +187,8 @@ class Stops:
         if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
             causes.append(f"long dwell: {on} on, {alighted} off ({closes - arrival:.0f} s)")
         # a terminus: not before the turnback minimum; passengers board all through the layover
-        earliest = max(closes, t.ready_s) if i == 0 else closes
+        earliest = (t.ready_s if t.ready_s > closes else closes) if i == 0 else closes  # (max, min written out
+        # on the path of every call: a builtin call costs more than the comparison)
         delay = t.noise[2][i]
         if delay > 0:
             causes.append(f"primary delay ({delay:.0f} s)")
@@ -205,7 +206,9 @@ class Stops:
                           before + on if alone else load.size,  # with those waiting on its arrival
                           next((c for c in trip.stops[i + 1:] if c not in t.skip), None) if t.skip
                           else trip.stops[i + 1] if i + 1 < len(trip.stops) else None)
-        departure = max(earliest, self.controller.departure_s(ctx))
+        departure = self.controller.departure_s(ctx)
+        if earliest > departure:
+            departure = earliest
         if self.closed:  # power-rail icing ahead: wait here with the doors open, holding the platform
             until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
             if departure < until:
@@ -225,7 +228,9 @@ class Stops:
                     causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
                     yield env.timeout(extra)
         else:
-            doors_closed = max(departure - closing, env.now)
+            doors_closed = departure - closing
+            if env.now > doors_closed:
+                doors_closed = env.now
             denied = platform.board_alone(load, arrival, doors_closed) if alone else \
                 platform.close_doors(load, doors_closed)
             settled = self._ahead
@@ -300,7 +305,8 @@ class Stops:
         code, direction = trip.stops[i], trip.direction
         terminal = code in self.plan.terminal_in
         lead = self.plan.terminal_in[code][0] if terminal else self.plan.close_in.get((code, direction), 30.0)
-        lead = min(lead, run_s)
+        if run_s < lead:
+            lead = run_s
         t_req = start + run_s - lead
         held, held_by = 0.0, ""
         if abs(self.index[code] - self.index[previous]) > 1:  # runs through stations on the way
@@ -325,12 +331,14 @@ class Stops:
                 if ahead.waiters is None:
                     ahead.waiters = env.event()
                 yield ahead.waiters
-            grant = max(t_req, ahead.released_s)
+            grant = ahead.released_s if ahead.released_s > t_req else t_req
         t.platform = turn
-        arrival = max(start + run_s, grant + lead)
+        arrival = start + run_s
+        if grant + lead > arrival:
+            arrival = grant + lead
         if arrival > env.now:
             yield env.timeout(arrival - env.now)
-        return max(grant - t_req, 0.0) + held, holder or held_by
+        return (grant - t_req if grant - t_req > 0.0 else 0.0) + held, holder or held_by
 
     def _run_through(self, t, direction: str, a: int, b: int, start: float, run_s: float):
         """Pass the stations between stops a and b in turn, as one more train on each platform track: a train
