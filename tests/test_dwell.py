@@ -42,3 +42,28 @@ def test_the_per_call_form_is_puong_to_the_last_bit():
         expected = max(20.0, 12.22 + (puong_dwell(boarding * per_door, alighting * per_door, standees) - 12.22) * 1.15)
         assert m.at(alighting, load)(boarding) == expected
         assert m.dwell_s(boarding, alighting, load) == expected
+
+
+def test_the_doors_close_after_the_dwell_of_everyone_who_boards_by_hand():
+    m = DwellModel(doors=1, busiest_door_factor=1.0, min_dwell_s=20.0, seats=1000)  # one door, no crowding
+    arrivals = lambda t: 10 if t < 15.0 else 12  # noqa: E731  (10 waiting, 2 more reach the platform at 15 s)
+    # 10 on: 12.22 + 2.27·10 = 34.92 s; the closing sequence would begin at 34.92 - 4 = 30.92 s, by when the two
+    # have arrived: 12 on, 12.22 + 2.27·12 = 39.46 s; asked again at 35.46 s: still 12, so 39.46 s
+    assert m.doors_close(0.0, 0, 0, arrivals, 1.0, 4.0, 10.0) == (pytest.approx(39.46, abs=1e-12), 10)
+    # the late arrivals may lengthen it by 3 s at most: 34.92 + 3
+    assert m.doors_close(0.0, 0, 0, arrivals, 1.0, 4.0, 3.0) == (pytest.approx(37.92, abs=1e-12), 10)
+    # two who arrive at 32 s, once the closing sequence has begun (30.92 s), wait for the next train
+    assert m.doors_close(0.0, 0, 0, lambda t: 10 if t < 32.0 else 12, 1.0, 4.0, 10.0) == (
+        pytest.approx(34.92, abs=1e-12), 10)
+    # a short noise draw (x0.5): 17.46 s, held at the door cycle 20 s; 39.46·0.5 = 19.73 s is still under it
+    assert m.doors_close(100.0, 0, 0, lambda t: 10 if t < 115.0 else 12, 0.5, 4.0, 10.0) == (120.0, 10)
+    assert m.doors_close(100.0, 0, 0, lambda t: 10, 0.5, 4.0, 0.0) == (120.0, 10)  # no extension allowed
+
+
+def test_the_doors_close_at_the_per_call_dwell_when_nobody_else_arrives():
+    m = DwellModel(doors=8, busiest_door_factor=1.4, min_dwell_s=20.0, seats=164, passenger_factor=1.15)
+    for boarding, alighting, load in itertools.product((0, 7, 120, 400), (0, 50, 260), (0, 420, 650)):
+        for noise in (0.8, 1.0, 1.3):
+            closes, on = m.doors_close(50.0, alighting, load, lambda t: boarding, noise, 4.0, 10.0)
+            assert on == boarding
+            assert closes == 50.0 + max(20.0, m.at(alighting, load)(boarding) * noise)

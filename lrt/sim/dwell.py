@@ -76,3 +76,37 @@ class DwellModel:
             passengers = (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor
             return floor if floor > 12.22 + passengers else 12.22 + passengers
         return dwell
+
+    def doors_close(self, opened: float, alighting: int, load_after_alighting: int, count, noise: float,
+                    closing_s: float, extension_s: float) -> tuple[float, int]:
+        """When the doors close at a call [s], and the passengers on by the time they opened [1].
+
+        The dwell (:meth:`at`) on the passengers who board, those who reach the platform while the doors are
+        open included (``count(t)``: boarded by t; those arriving once the closing sequence has begun,
+        ``closing_s`` before the doors close, wait for the next train), times the call's noise factor, never
+        below the door cycle; a dwell lengthened by late arrivals by at most ``extension_s``.  The engine asks
+        this at every call: the arithmetic of :meth:`at` is written out here (the same sums in the same order;
+        tests/test_dwell.py holds the two equal), and ``max``/``min`` as comparisons.
+        """
+        per_door, factor, floor, seats, doors, most = self._fixed
+        standing = load_after_alighting - seats
+        standees = standing / doors if standing > 0 else 0.0
+        if standees > most:
+            standees = most
+        alighting_s, crowding = 1.82 * (alighting * per_door), 6.2e-4 * standees**3
+        on = count(opened)
+        b = on * per_door
+        dwell = 12.22 + (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor
+        d = (floor if floor > dwell else dwell) * noise
+        t = opened + (d if d > floor else floor)
+        limit = t + extension_s
+        while t < limit:  # those who arrive while the doors are open board too, and lengthen the dwell
+            since = t - closing_s
+            b = count(since if since > opened else opened) * per_door
+            dwell = 12.22 + (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor
+            d = (floor if floor > dwell else dwell) * noise
+            later = opened + (d if d > floor else floor)
+            if later <= t:
+                break
+            t = later if later < limit else limit
+        return t, on

@@ -183,7 +183,8 @@ class Stops:
 
             def count(until: float) -> int:  # passengers on by ``until``, those arriving while the doors are open
                 return boarded + platform.peek(load, arrival, until)
-        closes, on = self._doors_close(count, arrival, alighted, before, t.noise[1][i])
+        closes, on = self.dwell.doors_close(arrival, alighted, before, count, t.noise[1][i], self.opt.door_closing_s,
+                                            self.max_extension_s)
         if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
             causes.append(f"long dwell: {on} on, {alighted} off ({closes - arrival:.0f} s)")
         # a terminus: not before the turnback minimum; passengers board all through the layover
@@ -270,26 +271,6 @@ class Stops:
             t.wake = None
             ctx.now_s = env.now
             departure = max(earliest, self.controller.departure_s(ctx))
-
-    def _doors_close(self, count, opened: float, alighted: int, before: int, noise: float) -> tuple[float, int]:
-        """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
-        platform while the doors are open included (``count(t)``: boarded by t), times the call's dwell
-        noise factor, up to the line's dwell-extension limit; and the passengers on by the doors opening."""
-        closing = self.opt.door_closing_s
-        min_dwell = self.opt.min_dwell_s
-        dwell = self.dwell.at(alighted, before)
-        on = count(opened)
-        d = dwell(on) * noise
-        t = opened + (d if d > min_dwell else min_dwell)  # (max and min written out: asked at every call)
-        limit = t + self.max_extension_s
-        while t < limit:
-            since = t - closing
-            d = dwell(count(since if since > opened else opened)) * noise
-            later = opened + (d if d > min_dwell else min_dwell)
-            if later <= t:
-                break
-            t = later if later < limit else limit
-        return t, on
 
     def _approach(self, t, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None, previous: int,
                   start: float):
