@@ -286,8 +286,8 @@ class Simulation(Stops):
 
     def _leg(self, direction: str, a: int, b: int, late: bool, load: int,
              noise: float) -> tuple[float, float, float]:
-        """A segment's run: time scheduled (flat out when late) at the train's load, times the run's noise factor [s]; and its
-        traction energy drawn and returned at the substations [kWh].  Under a speed limit from the controller,
+        """A segment's run: time scheduled (flat out when late) at the train's load, times its noise factor [s]; and
+        its traction energy drawn and returned at the substations [kWh].  Under a speed limit from the controller,
         or between stations that are not neighbours in the plan, the run is worked out now (and kept)."""
         limit = self.controller.leg_limit_ms(direction, a, b, self.env.now) if self._limits else None
         leg = self.plan.legs.get((direction, a, b)) if limit is None else None

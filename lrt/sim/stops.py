@@ -161,7 +161,8 @@ class Stops:
         At an intermediate call the train has the station's track to itself (:mod:`lrt.sim.track`): nothing
         else boards from the platform while it stands there, so boarding is brought up to the closing of the
         doors at once; at a trip's first call (a terminus, where two trains may stand with their doors open)
-        boarding follows the clock.
+        boarding follows the clock.  (Here and in :meth:`_approach`, asked at every call, ``max`` and ``min`` are
+        written out as comparisons: a builtin's call costs more than the comparison.)
         """
         env = self.env
         code, direction = trip.stops[i], trip.direction
@@ -188,8 +189,7 @@ class Stops:
         if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
             causes.append(f"long dwell: {on} on, {alighted} off ({closes - arrival:.0f} s)")
         # a terminus: not before the turnback minimum; passengers board all through the layover
-        earliest = (t.ready_s if t.ready_s > closes else closes) if i == 0 else closes  # (max, min written out
-        # on the path of every call: a builtin call costs more than the comparison)
+        earliest = (t.ready_s if t.ready_s > closes else closes) if i == 0 else closes
         delay = t.noise[2][i]
         if delay > 0:
             causes.append(f"primary delay ({delay:.0f} s)")
