@@ -67,3 +67,28 @@ def test_the_doors_close_at_the_per_call_dwell_when_nobody_else_arrives():
             closes, on = m.doors_close(50.0, alighting, load, lambda t: boarding, noise, 4.0, 10.0)
             assert on == boarding
             assert closes == 50.0 + max(20.0, m.at(alighting, load)(boarding) * noise)
+
+
+def test_late_arrivals_lengthen_a_crowded_winter_dwell_by_hand():
+    m = DwellModel(doors=1, busiest_door_factor=1.0, min_dwell_s=20.0, seats=0, passenger_factor=1.2)
+    arrivals = lambda t: 10 if t < 15.0 else 12  # noqa: E731
+    # 5 alighting, 4 standing (crowding 6.2e-4·4³ = 0.03968 s a boarder), winter factor 1.2:
+    # 10 on: 12.22 + (2.27·10 + 1.82·5 + 0.03968·10)·1.2 = 12.22 + 32.1968·1.2 = 50.85616 s
+    # 12 by 46.86 s: 12.22 + (27.24 + 9.1 + 0.47616)·1.2 = 12.22 + 44.179392 = 56.399392 s
+    assert m.doors_close(0.0, 5, 4, arrivals, 1.0, 4.0, 10.0) == (pytest.approx(56.399392, abs=1e-9), 10)
+
+
+def test_one_standee_counts():
+    m = DwellModel(doors=1, busiest_door_factor=1.0, min_dwell_s=20.0, seats=100)
+    # 101 on board with 100 seats: one standee, 6.2e-4·1³ s more a boarder: 12.22 + 2.27·10 + 0.0062
+    assert m.dwell_s(10, 0, 101) == pytest.approx(34.9262, abs=1e-12)
+    assert m.doors_close(0.0, 0, 101, lambda t: 10, 1.0, 4.0, 10.0) == (pytest.approx(34.9262, abs=1e-12), 10)
+    assert m.dwell_s(10, 0, 100) == pytest.approx(34.92, abs=1e-12)  # seated load: no crowding
+
+
+def test_a_long_noise_draw_lengthens_the_door_cycle_itself():
+    m = DwellModel(doors=1, busiest_door_factor=1.0, min_dwell_s=20.0, seats=100)
+    # nobody boards: Puong 12.22 s, the door cycle 20 s; a draw of x1.3 makes it 26 s (the cycle takes longer),
+    # not 12.22·1.3 = 15.9 s held at 20 s; with no extension allowed as with one
+    for extension in (0.0, 10.0):
+        assert m.doors_close(0.0, 0, 0, lambda t: 0, 1.3, 4.0, extension) == (pytest.approx(26.0, abs=1e-12), 0)
