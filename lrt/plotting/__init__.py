@@ -13,7 +13,7 @@ from struct import pack as struct_pack
 from ..errors import InputError
 
 __all__ = ["check_image_path", "plot_speed_profiles", "save_figure", "pyplot", "figure", "svg_text", "axes_of",
-           "png_bytes"]
+           "png_bytes", "load_matplotlib"]
 
 _FORMATS = (".png", ".svg", ".pdf")
 
@@ -96,6 +96,13 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 _NO_DATE = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {"Software": None}}
 """Metadata that would make two saves of the same chart differ (a date), or name the software version."""
+
+
+def load_matplotlib() -> None:
+    """Import what :func:`figure` and the charts need (a third of a second, once a process)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.collections  # noqa: F401
+    import matplotlib.figure  # noqa: F401
 
 
 def figure(width_in: float, height_in: float, *, margins: tuple[float, float, float, float] | None = None):
