@@ -442,20 +442,32 @@ def write_table_csv(path: Path, columns: dict, *, float_format: str | None = "{:
     NaN empty, booleans True/False, text quoted where it must be), without pandas: a day's passenger
     records are written in a tenth of the time."""
     import csv
+    import re
 
     import numpy as np
 
-    def text(values) -> list[str]:
+    def text(values) -> tuple[list[str], bool]:
+        """The column's cells, and whether it is text (which may hold what must be quoted)."""
         a = np.asarray(values)
         if a.dtype.kind == "f":
-            fmt = float_format.format if float_format is not None else repr
-            return ["" if x != x else fmt(x) for x in a.tolist()]
+            out = list(map(float_format.format if float_format is not None else repr, a.tolist()))
+            for i in np.flatnonzero(np.isnan(a)).tolist():
+                out[i] = ""
+            return out, False
         if a.dtype.kind in "iub":
-            return [str(x) for x in a.tolist()]
-        return ["" if x is None else str(x) for x in a.tolist()]
+            return [str(x) for x in a.tolist()], False
+        return ["" if x is None else str(x) for x in a.tolist()], True
 
-    cells = [text(values) for values in columns.values()]
+    cells, texts = zip(*(text(values) for values in columns.values())) if columns else ((), ())
+    # csv's writer looks into every cell for what must be quoted: when no text cell holds any of it and no
+    # row is a single empty cell (written ""), a row is its cells joined by commas, written 4 times faster
+    plain = len(cells) > 1 and not any(is_text and re.search(r'[,"\r\n]', "".join(column))
+                                       for column, is_text in zip(cells, texts))
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(list(columns))
-        writer.writerows(zip(*cells))
+        if plain:
+            rows = "\n".join(map(",".join, zip(*cells)))
+            f.write(rows + "\n" if rows else "")
+        else:
+            writer.writerows(zip(*cells))
