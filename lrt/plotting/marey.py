@@ -230,10 +230,9 @@ def _minor_grid(ax, times_s: np.ndarray, major: float) -> None:
     Drawn as one collection and one line of tick marks: matplotlib's minor ticks are an object each with its
     own grid line, and a day's 80 quarter-hours cost a tenth of the chart's drawing time.
     """
+    import matplotlib as mpl
     from matplotlib.collections import LineCollection
     from matplotlib.lines import TICKDOWN
-
-    import matplotlib as mpl
 
     times = times_s[np.mod(times_s, major) != 0]
     across = ax.get_xaxis_transform()  # x in data, y in axes fractions
