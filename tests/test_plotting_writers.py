@@ -170,6 +170,17 @@ def test_without_forking_a_job_runs_here_when_started():
         assert ran == [os.getpid()]
 
 
+def test_a_job_that_cannot_be_forked_runs_here(monkeypatch):
+    def no_fork():
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(lrt.io.outputs, "_fork", no_fork)
+    ran = []
+    with writers(fork=True) as jobs:
+        jobs.start("a", lambda: ran.append(os.getpid()))
+        assert ran == [os.getpid()]
+
+
 def test_a_process_with_another_thread_does_not_fork():
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
