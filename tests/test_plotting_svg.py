@@ -59,6 +59,12 @@ def test_the_marey_svg_draws_one_line_per_trip_and_names_the_stations():
     for name in ("S1", "S2", "S3"):
         assert name in texts
     assert "07:00" in texts and "07:15" in texts and "tiny day" in texts
+    # a thin grid line and a short tick at each 5 minutes between the labelled quarter-hours: 07:05, 07:10, ...
+    grid = re.search(r'<g id="golden-marey-minor-grid">(.*?)</g>', svg, re.S).group(1)
+    ticks = re.search(r'<g id="golden-marey-minor-ticks">.*?</defs>(.*?)</g>', svg, re.S).group(1)
+    xs = [float(x) for x in re.findall(r'<use [^>]*x="([\d.]+)"', ticks)]
+    assert len(re.findall(r"<path ", grid)) == len(xs) == 4
+    assert [float(x) for x in re.findall(r"M ([\d.]+) ", grid)] == xs
     assert "http" not in svg and "<metadata>" not in svg
 
 

@@ -42,3 +42,28 @@ def test_random_floats_round_as_printf_does(tmp_path, seed):
     x = np.random.default_rng(seed).normal(0, 1000, 5000).round(2)  # many values exactly on a half
     ours, theirs = _both(tmp_path, {"x": x})
     assert ours == theirs
+
+
+def test_a_table_with_nothing_to_quote_is_written_as_pandas_writes_it(tmp_path):
+    # no comma, quote or line break in any text cell: the rows are joined without the csv module
+    columns = {
+        "t": np.array([0.05, 0.15, np.nan, 2.675, -0.0, np.inf]),
+        "n": np.arange(6, dtype=np.int32) - 3,
+        "ok": np.array([True, False] * 3),
+        "trip": np.array(["U001", "", "Нұрлы Жол", "semi;colon", " space ", "x"], dtype=object),
+        "empty": np.array(["", "", "", "", "", ""], dtype=object),
+    }
+    ours, theirs = _both(tmp_path, columns)
+    assert ours == theirs
+    assert ours.endswith(b"\ninf,2,False,x,\n") and b"\n,-1,True,N" in ours.replace("Нұрлы Жол".encode(), b"N")
+
+
+@pytest.mark.parametrize("cell", ["a, comma", 'a "quote"', "two\nlines", "carriage\rreturn"])
+def test_one_cell_to_quote_is_quoted_as_pandas_quotes_it(tmp_path, cell):
+    ours, theirs = _both(tmp_path, {"x": np.array([1.0, 2.0]), "text": np.array(["plain", cell], dtype=object)})
+    assert ours == theirs  # (a carriage return alone is quoted by some Pythons' csv module, not by others)
+
+
+def test_a_single_column_with_an_empty_cell_is_written_as_pandas_writes_it(tmp_path):
+    ours, theirs = _both(tmp_path, {"text": np.array(["a", "", "b"], dtype=object)})
+    assert ours == theirs == b'text\na\n""\nb\n'

@@ -152,18 +152,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> None:
-    """Write the run's records and charts as one folder, atomically."""
-    import numpy as np
+    """Write the run's records and charts as one folder, atomically.
 
+    Where it can (:func:`lrt.io.outputs.writers`) the tables are written and the Marey diagram drawn each in a
+    forked process while this one draws the load chart: the same files, in about half the time.
+    """
     from ..io.files import atomic_dir
-    from ..io.outputs import write_table_csv
+    from ..io.outputs import writers
+    from ..plotting import load_matplotlib
     from ..plotting.loads import plot_load_heatmap
     from ..plotting.marey import plot_marey
-    from ..sim.records import EVENT_COLUMNS, PASSENGER_COLUMNS
 
-    with atomic_dir(folder) as tmp:
-        write_table_csv(tmp / "events.csv", {name: result.events[name] for name in EVENT_COLUMNS})
-        write_table_csv(tmp / "passengers.csv", {name: result.passengers.get(name, ()) for name in PASSENGER_COLUMNS})
+    with atomic_dir(folder) as tmp, writers() as jobs:
+        jobs.start("the tables", lambda: write_tables(tmp, result))
         (tmp / "kpis.json").write_text(json.dumps(kpis, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         run = {**result.metadata, **extra, "trips_planned": result.trips_planned, "trips_run": result.trips_run,
                "trips_cancelled": len(result.cancelled),
@@ -171,18 +172,31 @@ def write_outputs(folder: Path, scenario, result, kpis: dict, extra: dict) -> No
                "stations": [[s.code, s.name_en, s.chainage_m] for s in scenario.line.stations]}
         (tmp / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False, default=str) + "\n",
                                       encoding="utf-8")
-        plot_marey(scenario.line, scenario.timetable, tmp / "marey.png", actual=result.actual_trips(),
-                   title=f"{scenario.name}: planned (dashed) and simulated (solid), seed {result.seed}")
+        load_matplotlib()  # once, before the fork: both charts' processes start with it
+        jobs.start("marey.png", lambda: plot_marey(
+            scenario.line, scenario.timetable, tmp / "marey.png", actual=result.actual_trips(),
+            title=f"{scenario.name}: planned (dashed) and simulated (solid), seed {result.seed}"))
         plot_load_heatmap(result, scenario, tmp / "loads.png")
-        columns = ["fault_id", "kind", "source", "start_s", "duration_s", "train", "station", "section", "description",
-                   "response"]
-        for name, rows, names in (("faults.csv", result.faults, columns),
-                                  ("cancelled.csv", result.cancelled, ["trip_id", "train", "reason"])):
-            table = {c: np.array([row[c] for row in rows], dtype=object) for c in names}
-            for c in ("start_s", "duration_s"):  # times: numbers (as pandas would write them)
-                if c in table and rows:
-                    table[c] = table[c].astype(float)
-            write_table_csv(tmp / name, table, float_format=None)
+
+
+def write_tables(folder: Path, result) -> None:
+    """The run's records as CSV files in ``folder``: events, passengers, faults and cancelled trips."""
+    import numpy as np
+
+    from ..io.outputs import write_table_csv
+    from ..sim.records import EVENT_COLUMNS, PASSENGER_COLUMNS
+
+    write_table_csv(folder / "events.csv", {name: result.events[name] for name in EVENT_COLUMNS})
+    write_table_csv(folder / "passengers.csv", {name: result.passengers.get(name, ()) for name in PASSENGER_COLUMNS})
+    columns = ["fault_id", "kind", "source", "start_s", "duration_s", "train", "station", "section", "description",
+               "response"]
+    for name, rows, names in (("faults.csv", result.faults, columns),
+                              ("cancelled.csv", result.cancelled, ["trip_id", "train", "reason"])):
+        table = {c: np.array([row[c] for row in rows], dtype=object) for c in names}
+        for c in ("start_s", "duration_s"):  # times: numbers (as pandas would write them)
+            if c in table and rows:
+                table[c] = table[c].astype(float)
+        write_table_csv(folder / name, table, float_format=None)
 
 
 def input_files(args: argparse.Namespace, scenario) -> dict:

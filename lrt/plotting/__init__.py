@@ -8,10 +8,12 @@ one as deterministic SVG for the HTML report (fixed hash salt, no date, text kep
 from __future__ import annotations
 
 from pathlib import Path
+from struct import pack as struct_pack
 
 from ..errors import InputError
 
-__all__ = ["check_image_path", "plot_speed_profiles", "save_figure", "pyplot", "figure", "svg_text", "axes_of"]
+__all__ = ["check_image_path", "plot_speed_profiles", "save_figure", "pyplot", "figure", "svg_text", "axes_of",
+           "png_bytes", "load_matplotlib"]
 
 _FORMATS = (".png", ".svg", ".pdf")
 
@@ -36,14 +38,71 @@ def save_figure(fig, path: Path, *, tight: bool = True, dpi: float = 130) -> Non
 
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower()
+    if fmt == "png" and not tight:
+        data = png_bytes(fig, dpi=dpi)  # drawn and encoded before the file is opened
+        with atomic_write(path, "wb") as f:
+            f.write(data)
+        return
     with atomic_write(path, "wb") as f:
         fig.savefig(f, format=fmt, dpi=dpi, bbox_inches="tight" if tight else None, metadata=_NO_DATE.get(fmt),
                     # zlib level 1: a quarter of the encoding time of the default 6, for files ~15 % larger
                     **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
 
 
+def png_bytes(fig, *, dpi: float = 100) -> bytes:
+    """The figure drawn on its Agg canvas at ``dpi`` as the bytes of a PNG file: the pixels ``savefig`` draws,
+    encoded in half its time (a full-day Marey diagram: 40 ms instead of 83) and some 10 % smaller.
+
+    ``savefig`` hands the RGBA buffer to Pillow, which tries five row filters on every row and keeps the alpha
+    channel even when every pixel is opaque; here every row gets the "up" filter (the row above subtracted:
+    on charts, with their long horizontal runs, the smallest files of the single filters), an opaque figure is
+    written as RGB, and zlib runs at level 1.  Deterministic: no date and no software name, only the resolution
+    (``pHYs``), as ``savefig`` writes it.
+    """
+    import zlib
+
+    import numpy as np
+
+    previous = fig.dpi
+    fig.dpi = dpi
+    try:
+        fig.canvas.draw()
+        rgba = np.asarray(fig.canvas.buffer_rgba())
+    finally:
+        fig.dpi = previous
+    height, width, _ = rgba.shape
+    opaque = bool(rgba[..., 3].min() == 255)
+    if opaque:  # Pillow drops the alpha bytes in a quarter of numpy's time
+        from PIL import Image
+
+        rgba = np.asarray(Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB"))
+    pixels = rgba.reshape(height, -1)
+    rows = np.empty((height, 1 + pixels.shape[1]), dtype=np.uint8)
+    rows[:, 0] = 2  # filter type "up"
+    rows[0, 1:] = pixels[0]  # above the first row is a row of zeros
+    np.subtract(pixels[1:], pixels[:-1], out=rows[1:, 1:])  # modulo 256, as the filter is defined
+    per_metre = int(dpi / 0.0254 + 0.5)
+    header = struct_pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
+    return b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
+                     _chunk(b"pHYs", struct_pack(">IIB", per_metre, per_metre, 1)),
+                     _chunk(b"IDAT", zlib.compress(rows, 1)), _chunk(b"IEND", b"")))
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    import zlib
+
+    return struct_pack(">I", len(data)) + kind + data + struct_pack(">I", zlib.crc32(kind + data))
+
+
 _NO_DATE = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {"Software": None}}
 """Metadata that would make two saves of the same chart differ (a date), or name the software version."""
+
+
+def load_matplotlib() -> None:
+    """Import what :func:`figure` and the charts need (a third of a second, once a process)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.collections  # noqa: F401
+    import matplotlib.figure  # noqa: F401
 
 
 def figure(width_in: float, height_in: float, *, margins: tuple[float, float, float, float] | None = None):

@@ -210,18 +210,37 @@ def _axes(ax, stations: Sequence[tuple[str, float]], t0: float, t1: float) -> No
     margin = 0.015 * (high - low) or 100.0
     ax.set_ylim(low - margin, high + margin)
     hours = (t1 - t0) / 3600
-    ax.xaxis.set_major_locator(MultipleLocator(3600 if hours > 3 else 900))
-    ax.xaxis.set_minor_locator(MultipleLocator(900 if hours > 3 else 300))
+    major, minor = (3600, 900) if hours > 3 else (900, 300)
+    ax.xaxis.set_major_locator(MultipleLocator(major))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda s, _: clock(s)))
     ax.tick_params(axis="x", which="major", labelsize=9, labeltop=True, top=True)
     ax.grid(True, axis="x", which="major", color="0.55", lw=0.8, alpha=0.6)
-    ax.grid(True, axis="x", which="minor", color="0.75", lw=0.5, alpha=0.5)
+    _minor_grid(ax, np.arange(math.ceil(t0 / minor) * minor, t1 + 1e-6, minor), major)
     ax.set_yticks([c for _, c in stations], [n for n, _ in stations], fontsize=9)
     ax.grid(True, axis="y", color="0.8", lw=0.6)
     ax.set_xlabel("time of day")
     km = ax.secondary_yaxis("right", functions=(lambda m: m / 1000, lambda k: k * 1000))
     km.set_ylabel("chainage [km]")
     ax.set_axisbelow(True)
+
+
+def _minor_grid(ax, times_s: np.ndarray, major: float) -> None:
+    """Thin grid lines and short ticks below the axis at ``times_s`` [s] between the labelled ones.
+
+    Drawn as one collection and one line of tick marks: matplotlib's minor ticks are an object each with its
+    own grid line, and a day's 80 quarter-hours cost a tenth of the chart's drawing time.
+    """
+    import matplotlib as mpl
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import TICKDOWN
+
+    times = times_s[np.mod(times_s, major) != 0]
+    across = ax.get_xaxis_transform()  # x in data, y in axes fractions
+    ax.add_collection(LineCollection([[(t, 0.0), (t, 1.0)] for t in times], transform=across, colors="0.75",
+                                     linewidths=0.5, alpha=0.5, zorder=0.5, gid="minor-grid"), autolim=False)
+    ax.plot(times, np.zeros_like(times), transform=across, linestyle="none", marker=TICKDOWN, color="black",
+            markersize=mpl.rcParams["xtick.minor.size"], markeredgewidth=mpl.rcParams["xtick.minor.width"],
+            clip_on=False, zorder=2.5, gid="minor-ticks")
 
 
 def _legend(ax, stations, with_actual: bool, with_turnbacks: bool) -> None:
