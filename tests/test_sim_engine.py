@@ -282,9 +282,10 @@ def test_a_train_turned_back_waits_for_the_train_on_the_other_platform_to_leave(
     # T2 runs D2 from S3 at 105 s: at S2 (down) at 200 s, leaves after its 20 s door cycle at 220 s.  T1 runs
     # U1 from S1 at 100 s: at S2 (up) at 195 s, turned back there: everyone off in 20 s (215 s); it may cross to
     # the down platform only once T2 has left it (220 s), then 180 s over the crossover: there at 400 s, and
-    # runs D1 from there after the 20 s door cycle (no one to wait for: CALM does not hold to the timetable)
+    # runs D1 from there after the 20 s door cycle (no one to wait for: CALM does not hold to the timetable).
+    # Its day goes on: U2 from S1 at 900 s
     trips = [_trip("U1", "T1", 100.0), _trip("D1", "T1", 500.0, stops=(3, 2, 1), direction="down"),
-             _trip("D2", "T2", 105.0, stops=(3, 2, 1), direction="down")]
+             _trip("U2", "T1", 900.0), _trip("D2", "T2", 105.0, stops=(3, 2, 1), direction="down")]
     s = dataclasses.replace(_scenario(trips), line=_with_crossover())
     r = simulate(s, 1, controller=Ordering(CALM, {("T1", "U1", 2): Orders(turn_back=True)}))
     e = r.events
@@ -293,6 +294,10 @@ def test_a_train_turned_back_waits_for_the_train_on_the_other_platform_to_leave(
     d1 = e["trip_id"] == "D1"
     assert list(e["station"][d1]) == [2, 1]
     assert list(e["arrival_s"][d1]) == pytest.approx([400.0, 420.0 + RUN], abs=1e-8)
+    assert list(e["departure_s"][e["trip_id"] == "U2"]) == pytest.approx([900.0, 1015.0, 1110.0], abs=1e-8)
+    assert r.cancelled == (
+        {"trip_id": "U1", "train": "T1", "reason": "turned by control at 2"},
+        {"trip_id": "D1", "train": "T1", "reason": "joined at 2 after a short turn: the calls before it not made"})
 
 
 def test_a_train_turned_back_on_its_last_trip_ends_its_day_there():
@@ -406,3 +411,88 @@ def test_a_run_of_the_trains_alone_has_nobody_on_any_platform():
     r = sim.run().result()
     assert r.passengers == {}  # no passenger records at all
     assert set(r.events["boarded"]) == {0} and set(r.events["load_departure"]) == {0}
+
+
+def test_a_reserve_taking_over_a_failed_train_s_day_is_the_train_the_state_shows():
+    # T1 fails 50 s into its run from S1 (left at 100 s) and stands 60 s: at S2 at 100 + 95 + 60 = 255 s, all
+    # off in 20 s, withdrawn; a reserve takes its next trip from S1 (U2 at 900 s; D1 is cancelled)
+    trips = [_trip("U1", "T1", 100.0), _trip("D1", "T1", 500.0, stops=(3, 2, 1), direction="down"),
+             _trip("U2", "T1", 900.0)]
+    s = _scenario(trips, faults=[Fault(fault_id="F01", kind="train", start_s=150.0, duration_s=60.0, train="T1")])
+    sim = Simulation(s, 1).run(until=300.0)
+    state = sim.state()
+    assert state["trains"] == [{"train": "T1", **NOT_OUT}] and state["reserves"] == 19 - 1 - 1
+    r = sim.run().result()
+    e = r.events
+    assert e["arrival_s"][(e["trip_id"] == "U1") & (e["station"] == 2)][0] == pytest.approx(255.0, abs=1e-8)
+    assert list(e["departure_s"][e["trip_id"] == "U2"]) == pytest.approx([900.0, 1015.0, 1110.0], abs=1e-8)
+    assert [c["trip_id"] for c in r.cancelled] == ["U1", "D1"]
+
+
+class HoldFirst(Regulation):
+    """Regulation that keeps T1 at its first stop until 180 s."""
+
+    def departure_s(self, ctx):
+        t = super().departure_s(ctx)
+        return max(t, 180.0) if (ctx.block, ctx.index) == ("T1", 0) else t
+
+
+def test_a_train_out_of_the_depot_as_its_switch_is_repaired_carries_no_fault():
+    # the depot's switch is failed until 40 s, when T1 comes out for U1 (100 s): repaired, it does not hold T1,
+    # nor is T1's later delay its fault.  T1 is kept at S1 until 180 s (80 s late), at S2 at 275 s, leaves at
+    # 295 s.  T2 (U2 at 130 s) waits on the depot line for S1's track until T1 leaves it (180 s), leaves after
+    # its 20 s door cycle at 200 s, and may reach S2 no sooner than the close-in time after T1 left it
+    lead = _close_in()
+    trips = [_trip("U1", "T1", 100.0), _trip("U2", "T2", 130.0)]
+    s = _scenario(trips, faults=[Fault(fault_id="F01", kind="switch", start_s=0.0, duration_s=40.0, station=0)])
+    r = simulate(s, 1, controller=HoldFirst(CALM))
+    e = r.events
+    assert list(e["departure_s"][e["trip_id"] == "U1"]) == pytest.approx([180.0, 295.0, 390.0], abs=1e-8)
+    at2 = (e["trip_id"] == "U2") & (e["station"] == 2)
+    assert e["departure_s"][e["trip_id"] == "U2"][0] == pytest.approx(200.0, abs=1e-8)
+    assert e["arrival_s"][at2][0] == pytest.approx(295.0 + lead, abs=1e-8)
+    assert e["cause"][at2][0] == f"following T1 ({295.0 - (200.0 + RUN - lead):.0f} s)"  # and no fault behind it
+
+
+def test_the_engine_runs_the_plan_it_is_given():
+    from lrt.sim import make_plan
+
+    s = _scenario([_trip("U1", "T1", 100.0)])
+    plan = make_plan(s)
+    legs = dict(plan.legs)
+    legs[("up", 1, 2)] = dataclasses.replace(legs[("up", 1, 2)], run_s=(100.0, 110.0))  # 5 s longer empty
+    r = simulate(s, 1, plan=dataclasses.replace(plan, legs=legs))
+    assert list(r.events["arrival_s"]) == pytest.approx([40.0, 200.0, 220.0 + RUN], abs=1e-8)
+
+
+def test_a_works_train_with_no_room_for_passengers_runs_its_empty_times():
+    s = dataclasses.replace(_scenario([_trip("U1", "T1", 100.0)]), train=dataclasses.replace(TRAIN, capacity=0))
+    r = simulate(s, 1)
+    assert list(r.events["arrival_s"]) == pytest.approx([40.0, 195.0, 310.0], abs=1e-8)
+
+
+def test_a_switch_failure_repaired_before_a_track_is_free_gives_the_track_straight_on():
+    """A failed terminus switch takes a platform track out of use ahead of the trains waiting for one; when the
+    switch is repaired before a track comes free, the track goes to the next train at once: that train's day is
+    the one it has without the fault."""
+    from lrt.network import Terminal
+
+    def terminal(code, crossover_m):
+        return Terminal(station=code, arrangement="scissors crossover before the platform", platform_tracks=1,
+                        crossover_chainage_m=crossover_m, crossover_speed_ms=10.0, switch_throw_s=6.0)
+
+    line = dataclasses.replace(LINE, terminals=(terminal(1, 1100.0), terminal(3, 3900.0)))
+    # T1 stands at S3's one platform track from about 310 s to its next trip at 500 s; T2, due at 410 s, waits
+    # for it.  The switch at S3 fails from 350 s to 360 s: it asks for the track first, and is repaired when it
+    # gets it (500 s)
+    trips = [_trip("U1", "T1", 100.0), _trip("D1", "T1", 500.0, stops=(3, 2, 1), direction="down"),
+             _trip("U2", "T2", 200.0), _trip("D2", "T2", 700.0, stops=(3, 2, 1), direction="down")]
+    plain = simulate(dataclasses.replace(_scenario(trips), line=line), 1)
+    switch = Fault(fault_id="F01", kind="switch", start_s=350.0, duration_s=10.0, station=3)
+    failed = simulate(dataclasses.replace(_scenario(trips, faults=[switch]), line=line), 1)
+    e = plain.events
+    at3 = (e["trip_id"] == "U2") & (e["station"] == 3)
+    assert "following T1" in e["cause"][at3][0]  # T2 waited for the track
+    for name in e:
+        assert np.array_equal(failed.events[name], e[name]), name
+    assert [f["fault_id"] for f in failed.faults] == ["F01"]
