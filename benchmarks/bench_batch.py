@@ -6,7 +6,8 @@ Prints (the targets of the batch issue in brackets):
   and its parts (the day, the KPIs);
 * N replications (default 1,000) of the shipped weekday through the batch machinery on 2 workers, wall
   time [<= 90 s for 1,000];
-* `lrt simulate` and `lrt simulate --out DIR` as whole processes, median of 5 [<= 0.6 s];
+* `lrt simulate` and `lrt simulate --out DIR` as whole processes, median of 5 [<= 0.6 s], with the runs of the
+  train kept on disk by an earlier command (lrt.cache, as on a planner's machine) and with that cache off;
 * whether `lrt --help` imports pandas or matplotlib [neither].
 
 Run: python benchmarks/bench_batch.py [--replications N] [--workers W]
@@ -15,6 +16,7 @@ Run: python benchmarks/bench_batch.py [--replications N] [--workers W]
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -48,8 +50,15 @@ def one_replication() -> None:
         runtime._MEMO.clear()  # the physics worked out anew, as in a new process
         return make_plan(scenario)
 
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["LRT_CACHE_DIR"] = "off"
+        worked = median_time(fresh_plan, 3)
+        os.environ["LRT_CACHE_DIR"] = tmp
+        fresh_plan()  # the runs kept on disk (lrt.cache), as an earlier command leaves them
+        kept = median_time(fresh_plan, 3)
+        del os.environ["LRT_CACHE_DIR"]
     print(f"  of which the day {day:.3f} s, the KPIs {kpis:.3f} s; the plan, once per scenario: "
-          f"{median_time(fresh_plan, 3):.3f} s")
+          f"{worked:.3f} s, or {kept:.3f} s with the train's runs kept from an earlier command")
 
 
 def many(n: int, workers: int) -> None:
@@ -79,13 +88,17 @@ def many(n: int, workers: int) -> None:
 
 
 def whole_process() -> None:
-    def run(args):
-        """Median wall and CPU (user + system, of the child process) time [s]."""
+    cache = tempfile.TemporaryDirectory()
+
+    def run(args, kept=True):
+        """Median wall and CPU (user + system, of the child process) time [s]; ``kept``: with the runs of the
+        train kept on disk by the first of the runs (lrt.cache), else with that cache off."""
+        env = {**os.environ, "LRT_CACHE_DIR": cache.name if kept else "off"}
         walls, cpus = [], []
         for _ in range(6):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "lrt", *args], check=True, capture_output=True)
+            subprocess.run([sys.executable, "-m", "lrt", *args], check=True, capture_output=True, env=env)
             walls.append(time.perf_counter() - t0)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -93,9 +106,12 @@ def whole_process() -> None:
 
     wall, cpu = run(["simulate"])
     print(f"lrt simulate as a whole process: {wall:.2f} s wall, {cpu:.2f} s CPU  [target <= 0.6 s]")
+    wall, cpu = run(["simulate"], kept=False)
+    print(f"  the same with the cache of runs off (LRT_CACHE_DIR=off): {wall:.2f} s wall, {cpu:.2f} s CPU")
     with tempfile.TemporaryDirectory() as tmp:
         wall, cpu = run(["simulate", "--out", str(Path(tmp) / "o")])
         print(f"lrt simulate --out DIR as a whole process: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    cache.cleanup()
     code = "import sys, lrt.cli; lrt.cli.build_parser(); print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
     heavy = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
     print(f"lrt --help imports pandas: {heavy[0]}, matplotlib: {heavy[1]}  [both False]")

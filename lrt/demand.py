@@ -333,6 +333,8 @@ def arrivals(demand: Demand, rng: np.random.Generator) -> Arrivals:
     cell = np.repeat(np.arange(lam.size), counts)
     b, o, d = np.unravel_index(cell, demand.trips.shape)
     time_s = demand.start_s + (b + rng.random(cell.size)) * demand.bin_s
-    order = np.argsort(time_s, kind="stable")
+    order = np.argsort(time_s)  # faster than a stable sort, and the same order when no two times are equal
+    if np.any(np.diff(time_s[order]) == 0):
+        order = np.argsort(time_s, kind="stable")
     return Arrivals(time_s=_frozen(time_s[order], copy=False), origin=_frozen(o[order], np.int64, copy=False),
                     destination=_frozen(d[order], np.int64, copy=False), codes=demand.codes)

@@ -265,7 +265,9 @@ def _train_hours(events) -> float:
     trips = events["trip_id"]
     if len(trips) == 0:
         return 0.0
-    _, first = np.unique(trips, return_inverse=True)
+    names = trips.tolist()
+    rank = {name: k for k, name in enumerate(sorted(set(names)))}  # np.unique's groups, without sorting them all
+    first = np.fromiter(map(rank.__getitem__, names), np.int64, len(names))
     start = np.full(first.max() + 1, np.inf)
     end = np.full(first.max() + 1, -np.inf)
     np.minimum.at(start, first, np.asarray(events["arrival_s"], dtype=float))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from . import cache
 from .conditions import Conditions, curtius_kniffler
 from .errors import SimulationError
 from .network import DIRECTIONS, Line
@@ -147,7 +148,8 @@ def run_profile(line: Line, train: TrainSpec, *, direction: str = "up", stops: S
     The last few runs are kept in this process, by the very line and train objects (which are immutable),
     the conditions' :data:`PHYSICS_FIELDS` and the other arguments: a command that checks a timetable in
     the design conditions and then plans a day of normal weather asks for the same runs twice.  The
-    profile's arrays are read-only for that reason.
+    profile's arrays are read-only for that reason.  Runs are also kept on disk between commands
+    (:mod:`lrt.cache`, keyed by the line's and train's contents, the same question and lrt's source).
 
     Parameters
     ----------
@@ -175,14 +177,16 @@ def run_profile(line: Line, train: TrainSpec, *, direction: str = "up", stops: S
     RunProfile
     """
     physics = tuple(getattr(conditions, name) for name in PHYSICS_FIELDS)
-    key = (id(line), id(train), physics, direction, None if stops is None else tuple(stops), passengers,
-           allowance, acceleration_ms2, braking_ms2, step_m)
+    question = (physics, direction, None if stops is None else tuple(stops), passengers, allowance, acceleration_ms2,
+                braking_ms2, step_m)
+    key = (id(line), id(train), *question)
     kept = _MEMO.get(key)
     if kept is not None and kept[0] is line and kept[1] is train:
         _MEMO.move_to_end(key)
         return kept[2]
-    profile = _run_profile(line, train, direction, stops, conditions, passengers, allowance, acceleration_ms2,
-                           braking_ms2, step_m)
+    # worked out, or kept on disk from an earlier command (lrt.cache: keyed by the line, train and question)
+    profile = cache.remember("run-profile", (line, train, *question), lambda: _run_profile(
+        line, train, direction, stops, conditions, passengers, allowance, acceleration_ms2, braking_ms2, step_m))
     for value in (getattr(profile, f.name) for f in fields(profile)):
         if isinstance(value, np.ndarray):
             value.flags.writeable = False

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 
 from lrt.network import Gradient, Line, Operations, SpeedLimit, Station
 from lrt.rollingstock import TrainSpec
 from lrt.timetable.model import Trip
+
+# the suite never reads or writes the user's cache of runs (lrt.cache), nor do the commands it starts: every
+# test works its runs out, and a mutation run leaves nothing behind; tests/test_cache.py turns it on in tmp_path
+os.environ["LRT_CACHE_DIR"] = "off"
 
 
 def make_trip(trip_id, block, direction, stops, start, run=150.0, dwell=30.0) -> Trip:

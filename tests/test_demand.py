@@ -636,3 +636,26 @@ def test_arrivals_at_the_same_time_keep_the_draw_order():
     assert_allclose(a.time_s, [7 * 3600.0] * 30 + [7 * 3600.0 + 450] * 30, rtol=0, atol=0)
     assert a.origin.tolist() == np.repeat([0, 1, 2, 0, 1, 2], 10).tolist()
     assert a.destination.tolist() == np.repeat([2, 2, 1, 1, 0, 0], 10).tolist()
+
+
+class _TwoMoments:
+    """A generator whose Poisson counts are the expectations and whose uniforms are 0.5, 0.25, 0.5, 0.25 ...:
+    the passengers of a bin arrive at two moments only."""
+
+    def poisson(self, lam):
+        return np.rint(lam).astype(np.int64)
+
+    def random(self, n):
+        return np.resize([0.5, 0.25], n)
+
+
+def test_passengers_arriving_at_the_same_moment_keep_the_draw_order():
+    # one bin of 900 s from 6:00, three stations: 40 passengers 0->1, 30 0->2, 25 1->2, drawn in that order
+    # (origin-major); the odd draws arrive at 6:03:45, the even ones at 6:07:30, and ties keep the draw order
+    trips = np.zeros((1, 3, 3))
+    trips[0, 0, 1], trips[0, 0, 2], trips[0, 1, 2] = 40, 30, 25
+    a = arrivals(Demand(codes=(1, 2, 3), trips=trips, start_s=6 * 3600.0, bin_s=900.0), _TwoMoments())
+    drawn = [(0, 1)] * 40 + [(0, 2)] * 30 + [(1, 2)] * 25
+    expected = [drawn[k] for k in range(1, 95, 2)] + [drawn[k] for k in range(0, 95, 2)]
+    assert a.time_s.tolist() == [6 * 3600.0 + 225.0] * 47 + [6 * 3600.0 + 450.0] * 48
+    assert list(zip(a.origin.tolist(), a.destination.tolist())) == expected

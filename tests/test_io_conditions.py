@@ -13,7 +13,6 @@ from badinput import copy_of, edit
 from lrt.conditions import Failure, Failures
 from lrt.errors import InputError
 from lrt.io.conditions import PRESETS, read_conditions, resolve_weather
-from lrt.network import SpeedLimit
 from lrt.paths import shipped
 
 KMH = 1 / 3.6

@@ -218,7 +218,7 @@ def test_a_failed_atomic_dir_removes_only_the_folders_it_made(tmp_path):
 
 
 def test_a_failed_atomic_dir_stops_at_a_folder_that_someone_filled(tmp_path):
-    with pytest.raises(ValueError), atomic_dir(tmp_path / "a" / "b") as staging:
+    with pytest.raises(ValueError), atomic_dir(tmp_path / "a" / "b"):
         (tmp_path / "a" / "other.txt").write_text("written meanwhile")
         raise ValueError
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["other.txt"]

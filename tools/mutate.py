@@ -3,6 +3,7 @@
     python tools/mutate.py lrt/headway.py            # score, surviving mutants and their diffs
     python tools/mutate.py lrt/sim --children 2       # a package: every module in it
     python tools/mutate.py lrt/kpis.py --tests tests/test_kpis.py
+    python tools/mutate.py lrt/kpis.py --only "lrt.kpis.x__train_hours*"   # the mutants of one function
 
 mutmut (``pip install '.[dev]'``) mutates the module's functions one small change at a time (an operator,
 a number, a comparison, an argument) and runs the tests that reach each mutated function; a mutant that
@@ -15,6 +16,8 @@ module are kept in docs/testing.md.  The work happens in a temporary copy: the c
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import os
 import re
 import shutil
 import subprocess
@@ -30,7 +33,7 @@ COPY = ["lrt", "tests", "network", "timetables", "scenarios", "pyproject.toml", 
 # the tests that guard each core module (the fast ones: mutmut runs them for every mutant)
 TESTS = {
     "lrt/runtime.py": ["tests/test_runtime.py", "tests/test_cli_runtime.py", "tests/test_runtime_memo.py",
-                       "tests/test_cab_dynamics.py"],
+                       "tests/test_cab_dynamics.py", "tests/test_cache.py"],
     "lrt/headway.py": ["tests/test_headway.py"],
     "lrt/kpis.py": ["tests/test_kpis.py"],
     "lrt/demand.py": ["tests/test_demand.py"],
@@ -84,7 +87,7 @@ def equivalents() -> dict[str, str]:
     return out
 
 
-def run(module: str, tests: list[str], children: int, keep: Path | None) -> int:
+def run(module: str, tests: list[str], children: int, keep: Path | None, only: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="lrt-mutate-")) if keep is None else keep
     failed = False
     try:
@@ -102,10 +105,13 @@ def run(module: str, tests: list[str], children: int, keep: Path | None) -> int:
         with (work / "pyproject.toml").open("a", encoding="utf-8") as f:
             f.write(config)
         mutmut = [sys.executable, "-m", "mutmut"]
-        subprocess.run([*mutmut, "run", "--max-children", str(children)], cwd=work, check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([*mutmut, "run", "--max-children", str(children), *(only or [])], cwd=work, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env={**os.environ, "LRT_CACHE_DIR": "off"})  # no mutant's run kept for another
         out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True).stdout
         status = dict(re.findall(r"^\s*(\S+): (\w[\w ]*)$", out, flags=re.M))
+        if only:  # the mutants asked for (mutmut lists the others as not checked)
+            status = {n: s for n, s in status.items() if any(fnmatch.fnmatchcase(n, p) for p in only)}
         if not status:
             failed = True
             print(f"error: {module}: mutmut produced no results, expected a score (run 'python -m mutmut run' in "
@@ -143,11 +149,13 @@ def main() -> int:
     p.add_argument("--tests", nargs="+", help="test files to run (default: the module's, listed in this script)")
     p.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2, the cores here)")
     p.add_argument("--keep", type=Path, help="work in this folder and keep it (mutmut browse there)")
+    p.add_argument("--only", nargs="+", metavar="PATTERN",
+                   help="only the mutants whose names match (e.g. 'lrt.kpis.x__train_hours*' for one function)")
     args = p.parse_args()
     if not (ROOT / args.module).exists():
         print(f"error: {args.module}: no such module, expected a path under lrt/", file=sys.stderr)
         return 2
-    return run(args.module, args.tests or tests_for(args.module), args.children, args.keep)
+    return run(args.module, args.tests or tests_for(args.module), args.children, args.keep, args.only)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from .scenario import SimOptions
 __all__ = ["StopContext", "Orders", "OpsEvent", "Controller", "Regulation"]
 
 
-@dataclass(slots=True, kw_only=True)  # not frozen: built at every stop, and frozen init is slow
+@dataclass(slots=True)  # not frozen, and built by position in the engine: it is built at every stop
 class StopContext:
     """What a controller sees of a train ready to leave a stop (times in s of the service day)."""
 

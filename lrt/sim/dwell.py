@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["DwellModel", "puong_dwell"]
 
@@ -49,6 +49,11 @@ class DwellModel:
     seats: int = 0
     passenger_factor: float = 1.0
     max_standees_per_door: float = 10.0
+    _fixed: tuple = field(init=False, repr=False, compare=False)  # the terms of every call, worked out once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fixed", (self.busiest_door_factor / self.doors, self.passenger_factor,
+                                            self.min_dwell_s, self.seats, self.doors, self.max_standees_per_door))
 
     def dwell_s(self, boarding: int, alighting: int, load_after_alighting: int) -> float:
         """Dwell at a stop [s]: Puong at the busiest door, never below the door cycle."""
@@ -57,16 +62,51 @@ class DwellModel:
     def at(self, alighting: int, load_after_alighting: int):
         """The dwell at one call as a function of the passengers boarding [s] (the engine asks it several
         times per call while passengers keep arriving during the dwell)."""
-        per_door = self.busiest_door_factor / self.doors
-        a = alighting * per_door
-        standees = min(max(load_after_alighting - self.seats, 0) / self.doors, self.max_standees_per_door)
-        factor, floor = self.passenger_factor, self.min_dwell_s
+        per_door, factor, floor, seats, doors, most = self._fixed
+        standing = load_after_alighting - seats
+        standees = standing / doors if standing > 0 else 0.0
+        if standees > most:
+            standees = most
         # puong_dwell(b, a, standees) with its terms that do not depend on the boarders worked out once (the same
         # sums in the same order, so the same numbers to the last bit; tests/test_dwell.py holds the two equal)
-        alighting_s, crowding = 1.82 * a, 6.2e-4 * standees**3
+        alighting_s, crowding = 1.82 * (alighting * per_door), 6.2e-4 * standees**3
 
         def dwell(boarding: int) -> float:
             b = boarding * per_door
             passengers = (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor
             return floor if floor > 12.22 + passengers else 12.22 + passengers
         return dwell
+
+    def doors_close(self, opened: float, alighting: int, load_after_alighting: int, count, noise: float,
+                    closing_s: float, extension_s: float) -> tuple[float, int]:
+        """When the doors close at a call [s], and the passengers on by the time they opened [1].
+
+        The dwell (:meth:`at`) on the passengers who board, those who reach the platform while the doors are
+        open included (``count(t)``: boarded by t; those arriving once the closing sequence has begun,
+        ``closing_s`` before the doors close, wait for the next train), times the call's noise factor, never
+        below the door cycle; a dwell lengthened by late arrivals by at most ``extension_s``.  The engine asks
+        this at every call: the arithmetic of :meth:`at` is written out here (the same sums in the same order;
+        tests/test_dwell.py holds the two equal), and ``max``/``min`` as comparisons.
+        """
+        per_door, factor, floor, seats, doors, most = self._fixed
+        standing = load_after_alighting - seats
+        standees = standing / doors if standing > 0 else 0.0
+        if standees > most:
+            standees = most
+        alighting_s, crowding = 1.82 * (alighting * per_door), 6.2e-4 * standees**3
+        on = count(opened)
+        b = on * per_door
+        dwell = 12.22 + (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor
+        d = (floor if floor > dwell else dwell) * noise
+        t = opened + (d if d > floor else floor)
+        limit = t + extension_s
+        while t < limit:  # those who arrive while the doors are open board too, and lengthen the dwell
+            since = t - closing_s
+            b = count(since if since > opened else opened) * per_door
+            dwell = 12.22 + (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor
+            d = (floor if floor > dwell else dwell) * noise
+            later = opened + (d if d > floor else floor)
+            if later <= t:
+                break
+            t = later if later < limit else limit
+        return t, on

@@ -45,7 +45,7 @@ class _Train:
     """Mutable state of one train during a run."""
 
     __slots__ = ("block", "load", "platform", "ready_s", "at", "fault", "run_kwh", "skip", "serves", "trip", "wake",
-                 "next_code", "out")
+                 "next_code", "out", "noise")
 
     def __init__(self, block: str) -> None:
         self.block = block
@@ -53,6 +53,7 @@ class _Train:
         self.skip = frozenset()  # stations of the current trip it runs through (the controller's orders)
         self.serves = None  # the destinations it takes then
         self.trip = None  # the current trip
+        self.noise = None  # its calls' run factors, dwell factors and primary delays (Noise.trip)
         self.wake = None  # an event that a held train waits on, to hear a changed decision
         self.next_code = None  # the station it runs to
         self.out = False  # out of the depot, in service
@@ -284,9 +285,9 @@ class Simulation(Stops):
         res.release(req)
 
     def _leg(self, direction: str, a: int, b: int, late: bool, load: int,
-             call: tuple[int, int]) -> tuple[float, float, float]:
-        """A segment's run: time scheduled (flat out when late) at the train's load, with noise [s]; and its
-        traction energy drawn and returned at the substations [kWh].  Under a speed limit from the controller,
+             noise: float) -> tuple[float, float, float]:
+        """A segment's run: time scheduled (flat out when late) at the train's load, times its noise factor [s]; and
+        its traction energy drawn and returned at the substations [kWh].  Under a speed limit from the controller,
         or between stations that are not neighbours in the plan, the run is worked out now (and kept)."""
         limit = self.controller.leg_limit_ms(direction, a, b, self.env.now) if self._limits else None
         leg = self.plan.legs.get((direction, a, b)) if limit is None else None
@@ -296,10 +297,12 @@ class Simulation(Stops):
                 self.extra_legs[key] = make_leg(self.s, direction, a, b, limit)
             leg = self.extra_legs[key]
         p = self.plan
-        share = min(load / p.full_load, 1.5) if p.full_load else 0.0
+        share = load / p.full_load if p.full_load else 0.0
+        if share > 1.5:  # (min written out: asked at every run)
+            share = 1.5
         fast = late and self.opt.recovery
         (t0, t1), ((d0, d1), (r0, r1)) = (leg.fast_s, leg.fast_kwh) if fast else (leg.run_s, leg.run_kwh)
-        return (t0 + (t1 - t0) * share) * self.noise.run(*call), d0 + (d1 - d0) * share, r0 + (r1 - r0) * share
+        return (t0 + (t1 - t0) * share) * noise, d0 + (d1 - d0) * share, r0 + (r1 - r0) * share
 
     # -- the train process -------------------------------------------------------------------------
     def train(self, block: str, trips: list[Trip]):

@@ -45,36 +45,53 @@ class Stream:
 class Keyed:
     """One draw per (trip, stop) of the timetable, and a stream for the calls beyond it."""
 
-    __slots__ = ("table", "extra")
+    __slots__ = ("array", "_table", "extra")
 
     def __init__(self, seed: np.random.SeedSequence, shape: tuple[int, int], draw) -> None:
         table_seq, extra_seq = seed.spawn(2)
-        self.table = draw(np.random.default_rng(table_seq), shape).tolist()
+        self.array = draw(np.random.default_rng(table_seq), shape)  # the timetable's draws, by trip and stop
+        self._table = None  # the same as lists, made when first asked
         self.extra = Stream(np.random.default_rng(extra_seq), draw)
 
     def __call__(self, trip: int, stop: int) -> float:
         if trip >= 0:  # (trip -1: a call beyond the timetable; stops are never negative)
+            if self._table is None:
+                self._table = self.array.tolist()
             try:
-                return self.table[trip][stop]
+                return self._table[trip][stop]
             except IndexError:
                 pass
         return self.extra()
+
+
+class _Beyond:
+    """The draws of a trip beyond the timetable (a spare train's): each call asked draws in turn."""
+
+    __slots__ = ("draw",)
+
+    def __init__(self, draw) -> None:
+        self.draw = draw
+
+    def __getitem__(self, stop: int) -> float:
+        return self.draw()
 
 
 class Noise:
     """The random disturbances of a run (none when ``options.variability`` is off).
 
     ``seed`` is the run's operations seed sequence; ``shape`` is (trips in the timetable, most stops a trip).
+    The engine asks :meth:`trip` once a trip, and reads each call's values from its rows.
     """
 
-    __slots__ = ("_run", "_dwell", "_delay_share", "_delay_size", "_on", "_run_on", "_dwell_on", "_share")
+    __slots__ = ("_run", "_dwell", "_delay_share", "_delay_size", "_on", "_run_on", "_dwell_on", "_share", "_rows",
+                 "_trips", "_ones", "_zeros")
 
     def __init__(self, options: SimOptions, seed: np.random.SeedSequence, shape: tuple[int, int]) -> None:
         run, dwell, share, size = seed.spawn(4)
         cv = options.dwell_cv
         sigma = math.sqrt(math.log(1 + cv * cv))
         self._on = options.variability
-        # what each kind needs, decided once (these are asked at every call of the day)
+        # what each kind needs, decided once
         self._run_on = self._on and options.run_time_cv != 0
         self._dwell_on = self._on and options.dwell_cv != 0
         self._share = options.primary_delay_share if self._on else 0.0
@@ -82,22 +99,39 @@ class Noise:
         self._dwell = Keyed(dwell, shape, lambda rng, n: rng.lognormal(-sigma * sigma / 2, sigma, n))
         self._delay_share = Keyed(share, shape, lambda rng, n: rng.random(n))
         self._delay_size = Keyed(size, shape, lambda rng, n: rng.exponential(options.primary_delay_mean_s, n))
+        # every call's values worked out at once, as lists by trip (what run, dwell and primary_delay give)
+        self._trips, self._ones, self._zeros = shape[0], [1.0] * shape[1], [0.0] * shape[1]
+        runs = np.maximum(self._run.array, 0.5).tolist() if self._run_on else None
+        dwells = self._dwell.array.tolist() if self._dwell_on else None
+        delays = np.where(self._delay_share.array < self._share, self._delay_size.array, 0.0).tolist() \
+            if self._share != 0 else None
+        self._rows = (runs, dwells, delays)
+
+    def trip(self, trip: int) -> tuple:
+        """The run factors, dwell factors and primary delays [s] of trip number ``trip``'s calls, by stop index (a
+        trip beyond the timetable, -1, draws each call's values in turn when they are read)."""
+        runs, dwells, delays = self._rows
+        if 0 <= trip < self._trips:
+            return (self._ones if runs is None else runs[trip], self._ones if dwells is None else dwells[trip],
+                    self._zeros if delays is None else delays[trip])
+        return (self._ones if runs is None else _Beyond(self._run_beyond),
+                self._ones if dwells is None else _Beyond(self._dwell.extra),
+                self._zeros if delays is None else _Beyond(self._delay_beyond))
+
+    def _run_beyond(self) -> float:
+        return max(self._run.extra(), 0.5)
+
+    def _delay_beyond(self) -> float:
+        return 0.0 if self._delay_share.extra() >= self._share else self._delay_size.extra()
 
     def run(self, trip: int, stop: int) -> float:
         """Factor on the run into a stop: normal with mean 1 and CV ``run_time_cv``, at least 0.5 [1]."""
-        if not self._run_on:
-            return 1.0
-        return max(self._run(trip, stop), 0.5)
+        return self.trip(trip)[0][stop]
 
     def dwell(self, trip: int, stop: int) -> float:
         """Factor on a dwell: lognormal with mean 1 and CV ``dwell_cv`` [1]."""
-        if not self._dwell_on:
-            return 1.0
-        return self._dwell(trip, stop)
+        return self.trip(trip)[1][stop]
 
     def primary_delay(self, trip: int, stop: int) -> float:
         """A primary delay on ``primary_delay_share`` of departures, exponential with the mean given [s]."""
-        share = self._share
-        if share == 0 or self._delay_share(trip, stop) >= share:
-            return 0.0
-        return self._delay_size(trip, stop)
+        return self.trip(trip)[2][stop]

@@ -7,7 +7,6 @@ pandas frames are built only on request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 import numpy as np
 
@@ -61,11 +60,16 @@ class SimulationResult:
     @classmethod
     def collect(cls, scenario, seed: int, rows: list[tuple], book: PassengerBook | None, trips_run, *,
                 faults=(), cancelled=(), reserves_left: int = 0, extra_trips=()) -> "SimulationResult":
-        rows = sorted(rows, key=itemgetter(7, 8, 0, 3))  # by arrival, then departure, train, stop
         cols = list(zip(*rows)) if rows else [[] for _ in EVENT_COLUMNS]
         kinds = (object, object, object, np.int32, np.int32, float, float, float, float, np.int32, np.int32,
                  np.int32, np.int32, float, float, float, float, object)
         events = {name: np.asarray(col, dtype=kind) for name, col, kind in zip(EVENT_COLUMNS, cols, kinds)}
+        # by arrival, then departure, train, stop (a stable sort: calls equal in all four keep the log's order)
+        trains = sorted(set(cols[0]))
+        rank = dict(zip(trains, range(len(trains))))
+        order = np.lexsort((events["stop_sequence"], np.fromiter(map(rank.__getitem__, cols[0]), np.int64, len(rows)),
+                            events["departure_s"], events["arrival_s"]))
+        events = {name: column[order] for name, column in events.items()}
         passengers, boardings = {}, {}
         if book is not None:
             codes = np.asarray(scenario.line.codes, dtype=np.int32)
@@ -74,9 +78,10 @@ class SimulationResult:
             # arrival of every trip at every station it reached, for the alighting times
             arrivals = np.full((len(trips) + 1, len(codes)), np.nan)
             number = {t.trip_id: k for k, t in enumerate(trips)}
-            index = {int(c): k for k, c in enumerate(codes)}
-            for trip_id, code, t in zip(events["trip_id"], events["station"], events["arrival_s"]):
-                arrivals[number[trip_id], index[int(code)]] = t
+            index = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+            index[codes] = np.arange(codes.size)
+            row = np.fromiter(map(number.__getitem__, events["trip_id"].tolist()), np.int64, len(events["trip_id"]))
+            arrivals[row, index[events["station"]]] = events["arrival_s"]  # (a trip calls at a station once)
             rec, log = book.records(arrivals)
             passengers = {"arrival_s": book.arrival_s, "origin": codes[book.origin],
                           "destination": codes[book.destination], "board_s": rec["board_s"],

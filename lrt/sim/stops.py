@@ -35,6 +35,8 @@ class Stops:
         direction = trip.direction
         number = self.trip_no.get(trip.trip_id, -1)
         t.load = self.book.new_load(number, self.plan.capacity)
+        t.noise = self.noise.trip(number)
+        runs = t.noise[0]
         t.skip = frozenset()
         t.trip = trip
         prev = start
@@ -48,7 +50,7 @@ class Stops:
             t.run_kwh = (0.0, 0.0)
             if i > start:
                 late = left - trip.departure_s[prev] > 10.0
-                r, drawn, returned = self._leg(direction, stops[prev], code, late, t.load.size, (number, i))
+                r, drawn, returned = self._leg(direction, stops[prev], code, late, t.load.size, runs[i])
                 t.run_kwh = (drawn, returned)
                 failed = self.faults.train_failure(t.block, left, r, (number, i))
                 t.next_code = code
@@ -159,7 +161,8 @@ class Stops:
         At an intermediate call the train has the station's track to itself (:mod:`lrt.sim.track`): nothing
         else boards from the platform while it stands there, so boarding is brought up to the closing of the
         doors at once; at a trip's first call (a terminus, where two trains may stand with their doors open)
-        boarding follows the clock.
+        boarding follows the clock.  (Here and in :meth:`_approach`, asked at every call, ``max`` and ``min`` are
+        written out as comparisons: a builtin's call costs more than the comparison.)
         """
         env = self.env
         code, direction = trip.stops[i], trip.direction
@@ -181,12 +184,13 @@ class Stops:
 
             def count(until: float) -> int:  # passengers on by ``until``, those arriving while the doors are open
                 return boarded + platform.peek(load, arrival, until)
-        closes = self._doors_close(count, arrival, alighted, before, (load.trip, i))
+        closes, on = self.dwell.doors_close(arrival, alighted, before, count, t.noise[1][i], self.opt.door_closing_s,
+                                            self.max_extension_s)
         if i > 0 and closes - arrival - (planned_dep - planned_arr) > 30.0:
-            causes.append(f"long dwell: {count(arrival)} on, {alighted} off ({closes - arrival:.0f} s)")
+            causes.append(f"long dwell: {on} on, {alighted} off ({closes - arrival:.0f} s)")
         # a terminus: not before the turnback minimum; passengers board all through the layover
-        earliest = max(closes, t.ready_s) if i == 0 else closes
-        delay = self.noise.primary_delay(load.trip, i)
+        earliest = (t.ready_s if t.ready_s > closes else closes) if i == 0 else closes
+        delay = t.noise[2][i]
         if delay > 0:
             causes.append(f"primary delay ({delay:.0f} s)")
         door = self.faults.door(t.block, code, env.now, (load.trip, i))
@@ -196,14 +200,16 @@ class Stops:
             causes.append(f"{t.fault} ({door.duration_s:.0f} s)")
             self.faults.record(door, f"dwell +{door.duration_s:.0f} s")
         earliest += delay
-        ctx = StopContext(block=t.block, trip_id=trip.trip_id, direction=direction, station=code, index=i,
-                          now_s=env.now, earliest_departure_s=earliest, planned_departure_s=planned_dep,
-                          previous_departure_s=self.last_departure.get((code, direction)),
-                          planned_headway_s=self.planned_headway.get((trip.trip_id, i)),
-                          load=before + count(arrival) if alone else load.size,  # with those waiting on its arrival
-                          next_station=next((c for c in trip.stops[i + 1:] if c not in t.skip), None) if t.skip
+        # (the fields by position, in StopContext's order: block, trip, direction, station, index, now, earliest,
+        # planned, previous departure here, planned headway, load, next station)
+        ctx = StopContext(t.block, trip.trip_id, direction, code, i, env.now, earliest, planned_dep,
+                          self.last_departure.get((code, direction)), self.planned_headway.get((trip.trip_id, i)),
+                          before + on if alone else load.size,  # with those waiting on its arrival
+                          next((c for c in trip.stops[i + 1:] if c not in t.skip), None) if t.skip
                           else trip.stops[i + 1] if i + 1 < len(trip.stops) else None)
-        departure = max(earliest, self.controller.departure_s(ctx))
+        departure = self.controller.departure_s(ctx)
+        if earliest > departure:
+            departure = earliest
         if self.closed:  # power-rail icing ahead: wait here with the doors open, holding the platform
             until, label = self.closed.get(frozenset((code, trip.stops[i + 1])), (-math.inf, ""))
             if departure < until:
@@ -223,7 +229,9 @@ class Stops:
                     causes.append(f"{t.fault} (points by hand, {extra:.0f} s)")
                     yield env.timeout(extra)
         else:
-            doors_closed = max(departure - closing, env.now)
+            doors_closed = departure - closing
+            if env.now > doors_closed:
+                doors_closed = env.now
             denied = platform.board_alone(load, arrival, doors_closed) if alone else \
                 platform.close_doors(load, doors_closed)
             settled = self._ahead
@@ -264,24 +272,6 @@ class Stops:
             ctx.now_s = env.now
             departure = max(earliest, self.controller.departure_s(ctx))
 
-    def _doors_close(self, count, opened: float, alighted: int, before: int, call: tuple[int, int]) -> float:
-        """When the doors close [s]: the dwell model (Puong) on the passengers who board, those who reach the
-        platform while the doors are open included (``count(t)``: boarded by t), up to the line's
-        dwell-extension limit."""
-        noise = self.noise.dwell(*call)
-        closing = self.opt.door_closing_s
-        min_dwell = self.opt.min_dwell_s
-        dwell = self.dwell.at(alighted, before)
-
-        t = opened + max(min_dwell, dwell(count(opened)) * noise)
-        limit = t + self.max_extension_s
-        while t < limit:
-            later = opened + max(min_dwell, dwell(count(max(t - closing, opened))) * noise)
-            if later <= t:
-                break
-            t = min(later, limit)
-        return t
-
     def _approach(self, t, trip: Trip, i: int, run_s: float, failed: tuple[Fault, float] | None, previous: int,
                   start: float):
         """Run to stop i under moving block; return (the wait for the train ahead [s], the train waited for).
@@ -296,7 +286,8 @@ class Stops:
         code, direction = trip.stops[i], trip.direction
         terminal = code in self.plan.terminal_in
         lead = self.plan.terminal_in[code][0] if terminal else self.plan.close_in.get((code, direction), 30.0)
-        lead = min(lead, run_s)
+        if run_s < lead:
+            lead = run_s
         t_req = start + run_s - lead
         held, held_by = 0.0, ""
         if abs(self.index[code] - self.index[previous]) > 1:  # runs through stations on the way
@@ -321,12 +312,14 @@ class Stops:
                 if ahead.waiters is None:
                     ahead.waiters = env.event()
                 yield ahead.waiters
-            grant = max(t_req, ahead.released_s)
+            grant = ahead.released_s if ahead.released_s > t_req else t_req
         t.platform = turn
-        arrival = max(start + run_s, grant + lead)
+        arrival = start + run_s
+        if grant + lead > arrival:
+            arrival = grant + lead
         if arrival > env.now:
             yield env.timeout(arrival - env.now)
-        return max(grant - t_req, 0.0) + held, holder or held_by
+        return (grant - t_req if grant - t_req > 0.0 else 0.0) + held, holder or held_by
 
     def _run_through(self, t, direction: str, a: int, b: int, start: float, run_s: float):
         """Pass the stations between stops a and b in turn, as one more train on each platform track: a train
