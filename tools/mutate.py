@@ -38,6 +38,12 @@ TESTS = {
     "lrt/kpis.py": ["tests/test_kpis.py"],
     "lrt/demand.py": ["tests/test_demand.py"],
     "lrt/timetable/check.py": ["tests/test_timetable_check.py", "tests/test_timetable.py"],
+    # the service a day's fleet allows: its own stories (reserves asked for) and the engine's (trains_needed)
+    "lrt/sim/service.py": ["tests/test_sim_service.py", "tests/test_sim_stories.py"],
+    # the engine's own interface (state, run and pause, inject, spare trains, what a controller hears) and the stories
+    "lrt/sim/engine.py": ["tests/test_sim_engine.py", "tests/test_sim_stories.py", "tests/test_sim_control.py",
+                          "tests/test_dwell.py", "tests/test_sim_faults.py", "tests/test_sim_noise.py",
+                          "tests/test_sim_plan_leg.py", "tests/test_sim_passengers_book.py"],
     # the exact stories on tiny lines; the full-day invariants (test_sim_invariants.py, test_weather.py) take
     # tens of seconds a run, too slow for thousands of mutants, and stay in the normal suite
     "lrt/sim/": ["tests/test_sim_stories.py", "tests/test_sim_control.py", "tests/test_dwell.py",
