@@ -378,3 +378,36 @@ def test_a_controller_is_shown_the_next_stop_and_the_load_with_those_waiting():
     simulate(s, 1, passengers=riders, controller=control)
     assert control.seen == [("U1", 1, 0, 2, 1), ("U1", 2, 1, 3, 3), ("U1", 3, 2, 4, 2),
                             ("X1", 1, 0, 3, 0), ("X1", 3, 1, 4, 0)]
+
+
+class Watching(Told):
+    """Told, and writes down what it is shown at every call: (train, station, next station, load)."""
+
+    def __init__(self, options, orders):
+        super().__init__(options, orders)
+        object.__setattr__(self, "seen", [])
+
+    def departure_s(self, ctx):
+        self.seen.append((ctx.block, ctx.station, ctx.next_station, ctx.load))
+        return super().departure_s(ctx)
+
+
+def test_a_train_told_to_skip_the_last_station_but_one_shows_its_next_stop_after_it():
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)])
+    riders = _riders([10.0, 11.0], [0, 0], [1, 3])  # at S1: one for S2, one for S4
+    watching = Watching(CALM, {("T1", 1): Orders(skip=frozenset({3}))})
+    r = simulate(s, 1, passengers=riders, controller=watching)
+    assert list(r.events["station"]) == [1, 2, 4]  # S3, the last but one, run through
+    # at S1 the next stop is S2 (S3 is the one skipped), at S2 it is S4; the load shown is with those waiting
+    assert watching.seen == [("T1", 1, 2, 2), ("T1", 2, 4, 1)]
+
+
+def test_an_express_in_the_timetable_takes_no_one_for_the_stations_it_runs_through():
+    # U1 calls at S1, S2, S4 (S3 run through); U2, behind it, at every station; both under the plain GoA4
+    # regulation (no controller that listens or orders: the quick path of a call)
+    s = _scenario([make_trip("U1", "T1", "up", (1, 2, 4), 100.0), make_trip("U2", "T2", "up", (1, 2, 3, 4), 700.0)])
+    riders = _riders([10.0, 11.0], [1, 1], [2, 3])  # at S2: one for S3, one for S4
+    r = simulate(s, 1, passengers=riders)
+    assert list(r.passengers["trip"]) == ["U2", "U1"]  # the rider for S3 waits for the local
+    row = np.flatnonzero((r.events["trip_id"] == "U1") & (r.events["station"] == 2))[0]
+    assert r.events["boarded"][row] == 1

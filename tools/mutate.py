@@ -46,7 +46,7 @@ TESTS = {
                           "tests/test_sim_plan_leg.py", "tests/test_sim_passengers_book.py"],
     # the exact stories on tiny lines; the full-day invariants (test_sim_invariants.py, test_weather.py) take
     # tens of seconds a run, too slow for thousands of mutants, and stay in the normal suite
-    "lrt/sim/": ["tests/test_sim_stories.py", "tests/test_sim_control.py", "tests/test_dwell.py",
+    "lrt/sim/": ["tests/test_sim_stories.py", "tests/test_sim_control.py", "tests/test_sim_engine.py", "tests/test_dwell.py",
                  "tests/test_sim_faults.py", "tests/test_sim_noise.py", "tests/test_sim_plan_leg.py",
                  "tests/test_sim_passengers_book.py"],
     # the loading layer, module by module (the first entry that matches wins, so these come before lrt/io/);
