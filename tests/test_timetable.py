@@ -283,3 +283,20 @@ def test_bad_pattern_names_the_field(tmp_path, capsys):
     assert err.startswith("error: ") and err.count("\n") == 1
     assert err.endswith("p.toml: bands[1].headway: 'often', expected \"fleet\" or { value = .., unit = \"min\" }\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_fleet_headway_is_not_pushed_a_step_up_by_the_last_bits_of_a_cycle():
+    # a cycle of 660 s worked out as 660.000000004 s (the running-time integration's last bits), four trains:
+    # 660 / 4 = 165 s, a step of 15 s; the published headway is 165 s, not 180 s
+    from types import SimpleNamespace
+
+    from lrt.conditions import Conditions
+    from lrt.timetable.build import _band_headways
+    from lrt.timetable.pattern import Band
+
+    half = SimpleNamespace(duration_s=300.000000002)
+    pattern = SimpleNamespace(reserve_trains=0, turnback_min_s=30.0, source="p.toml",
+                              bands=(Band(name="day", start_s=6 * 3600.0, end_s=9 * 3600.0, headway_s=None),))
+    line = SimpleNamespace(operations=SimpleNamespace(fleet=4))
+    report = SimpleNamespace(min_headway_s=120.0)
+    assert _band_headways(line, pattern, report, half, half, Conditions(), False) == [165.0]

@@ -195,7 +195,9 @@ def _band_headways(line: Line, pattern: ServicePattern, report: HeadwayReport, u
     available = max(conditions.trains_available(line.operations.fleet) - pattern.reserve_trains, 1)
     cycle = up.duration_s + down.duration_s + 2 * pattern.turnback_min_s
     best = max(report.min_headway_s, cycle / available)
-    best = math.ceil(best / 15.0) * 15.0  # planners publish headways in steps of 15 s
+    # planners publish headways in steps of 15 s (a cycle worked out as 660.000000004 s for 660 s over 4 trains
+    # is 165 s, not 180 s: the same tolerance as the trains needed below)
+    best = math.ceil(best / 15.0 - 1e-9) * 15.0
     out = []
     for i, band in enumerate(pattern.bands):
         h = best if band.headway_s is None else band.headway_s
