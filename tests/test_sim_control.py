@@ -380,7 +380,7 @@ def test_a_controller_is_shown_the_next_stop_and_the_load_with_those_waiting():
                             ("X1", 1, 0, 3, 0), ("X1", 3, 1, 4, 0)]
 
 
-class Watching(Told):
+class Shown(Told):
     """Told, and writes down what it is shown at every call: (train, station, next station, load)."""
 
     def __init__(self, options, orders):
@@ -395,7 +395,7 @@ class Watching(Told):
 def test_a_train_told_to_skip_the_last_station_but_one_shows_its_next_stop_after_it():
     s = _scenario([make_trip("U1", "T1", "up", (1, 2, 3, 4), 100.0)])
     riders = _riders([10.0, 11.0], [0, 0], [1, 3])  # at S1: one for S2, one for S4
-    watching = Watching(CALM, {("T1", 1): Orders(skip=frozenset({3}))})
+    watching = Shown(CALM, {("T1", 1): Orders(skip=frozenset({3}))})
     r = simulate(s, 1, passengers=riders, controller=watching)
     assert list(r.events["station"]) == [1, 2, 4]  # S3, the last but one, run through
     # at S1 the next stop is S2 (S3 is the one skipped), at S2 it is S4; the load shown is with those waiting
