@@ -47,3 +47,17 @@ def test_each_platform_its_own_queue_in_time_order_sorted_or_not():
         assert p.times == sorted(times[mine].tolist())
         assert drawn.platforms[key].times == p.times
     assert sum(p.ids.size for p in shuffled.platforms.values()) == n
+
+
+@pytest.mark.parametrize("n", [100, 40_000])
+def test_a_train_boarding_a_long_queue_carries_each_destination_counted_exactly(n):
+    # n passengers at S1 going up, every third for S4, the others for S2 and S3 in turn; a train with room for
+    # all boards them in one go: it carries each destination's count exactly however long the queue
+    dest = np.resize([1, 2, 3], n)
+    book = _book(np.arange(n, dtype=float), np.zeros(n, dtype=int), dest)
+    load = book.new_load(0, n)
+    platform = book.platforms[(0, "up")]
+    assert platform.board_alone(load, 0.0, float(n)) == 0
+    assert load.size == n
+    assert load.dest.tolist() == [0, *(int(np.count_nonzero(dest == k)) for k in (1, 2, 3))]
+    assert book.alight(load, 3) == (n + 0) // 3
