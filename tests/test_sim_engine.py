@@ -191,6 +191,8 @@ def test_faults_injected_during_the_day_are_numbered_on_and_start_no_earlier_tha
     e = r.events
     assert list(e["departure_s"][e["trip_id"] == "U1"]) == pytest.approx([100.0, 245.0, 340.0], abs=1e-8)
     assert list(e["departure_s"][e["trip_id"] == "U3"]) == pytest.approx([1020.0, 1135.0, 1230.0], abs=1e-8)
+    assert list(e["cause"][e["trip_id"] == "U3"]) == ["F03 switch at the depot (held in the depot 60 s)", "", ""]
+    assert list(e["cause"][e["trip_id"] == "U1"]) == ["", "F02 door T1 at S2 (30 s)", ""]  # out before F01 (500 s)
 
 
 # -- spare trains ---------------------------------------------------------------------------------------

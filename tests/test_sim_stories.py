@@ -833,8 +833,10 @@ def test_story_a_depot_switch_failure_holds_pull_outs_and_pull_ins():
     # the platform at 480 s, waits for the depot too, then for U1 to leave the only S1 track (520 s), and
     # closes in on U1 at S2: a knock-on delay of the depot's switch
     L = _close_in(line)
-    assert calls[("U1", 1)] == _approx((500.0, 520.0, "")) and calls[("U1", 2)] == _approx((615.0, 635.0, ""))
-    assert calls[("U2", 1)] == _approx((520.0, 540.0, ""))
+    # the first calls say why (each train on the platform a minute before its departure: 40 s and 480 s)
+    assert calls[("U1", 1)] == _approx((500.0, 520.0, "F01 switch at the depot (held in the depot 460 s)"))
+    assert calls[("U1", 2)] == _approx((615.0, 635.0, ""))
+    assert calls[("U2", 1)] == _approx((520.0, 540.0, "F01 switch at the depot (held in the depot 20 s)"))
     assert calls[("U2", 2)] == _approx((635.0 + L, 655.0 + L, f"following T1 ({635.0 - (635.0 - L):.0f} s) "
                                                                f"<- F01 switch at the depot"))
     assert r.faults[0]["response"] == "pull-outs and pull-ins wait for the repair"
@@ -909,8 +911,8 @@ def test_story_a_pull_out_failure_is_covered_by_a_reserve_when_one_is_fit(fit):
     r = _run([*trips, follower], operations=ops, faults=[fails], line=_with_termini(),
              conditions=Conditions(name="c", fleet_availability=fit / 19))
     calls = _calls(r, "arrival_s", "departure_s", "cause")
-    # the reserve appears 600 s after the failed train would have (40 s): 640 s, doors 20 s
-    assert calls[("U1", 1)] == _approx((640.0, 660.0, ""))
+    # the reserve appears 600 s after the failed train would have (40 s): 640 s, doors 20 s; the call says why
+    assert calls[("U1", 1)] == _approx((640.0, 660.0, "F01 pull-out T1 (a reserve out 600 s later)"))
     assert r.faults[0]["response"] == "replaced by a reserve 600 s later"
     assert r.metadata["reserves_left"] == fit - 2 - 1  # two trains needed, one reserve used
     assert r.trips_run == 4 and r.cancelled == ()

@@ -45,7 +45,7 @@ class _Train:
     """Mutable state of one train during a run."""
 
     __slots__ = ("block", "load", "platform", "ready_s", "at", "fault", "run_kwh", "skip", "serves", "trip", "wake",
-                 "next_code", "out", "noise")
+                 "next_code", "out", "noise", "out_causes")
 
     def __init__(self, block: str) -> None:
         self.block = block
@@ -54,6 +54,7 @@ class _Train:
         self.serves = None  # the destinations it takes then
         self.trip = None  # the current trip
         self.noise = None  # its calls' run factors, dwell factors and primary delays (Noise.trip)
+        self.out_causes = []  # why its pull-out was late (a depot switch failure, a reserve), for its first call
         self.wake = None  # an event that a held train waits on, to hear a changed decision
         self.next_code = None  # the station it runs to
         self.out = False  # out of the depot, in service
@@ -378,6 +379,7 @@ class Simulation(Stops):
         at_depot = self.s.line.depot is None or trip.origin == self.s.line.depot.station
         if at_depot and env.now < until:  # depot switch failure: nothing leaves the depot
             t.fault = label
+            t.out_causes.append(f"{label} (held in the depot {until - env.now:.0f} s)")
             yield env.timeout(until - env.now)
         failed = self.faults.pull_out(t.block, env.now, self.trip_no.get(trip.trip_id, -1))
         if failed is not None:
@@ -387,6 +389,7 @@ class Simulation(Stops):
             self.reserves -= 1
             self.faults.record(failed, f"replaced by a reserve {self.opt.reserve_delay_s:.0f} s later")
             t.fault = failed.label(self.s.line)
+            t.out_causes.append(f"{t.fault} (a reserve out {self.opt.reserve_delay_s:.0f} s later)")
             yield env.timeout(self.opt.reserve_delay_s)
         if trip.origin in self.platforms:  # a terminus
             res = self.platforms[trip.origin]

@@ -41,11 +41,12 @@ class Stops:
         t.trip = trip
         prev = start
         left = env.now  # when the train left its previous stop (known ahead of the clock on the plain path)
+        out_causes, t.out_causes = t.out_causes, []  # a late pull-out's, told at the trip's first call
         for i in range(start, n):
             code = stops[i]
             if i > start and i < n - 1 and code in t.skip:  # run through, no call
                 continue
-            causes: list[str] = []
+            causes: list[str] = out_causes if i == start else []
             failed = None
             t.run_kwh = (0.0, 0.0)
             if i > start:
