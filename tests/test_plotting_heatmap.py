@@ -51,3 +51,18 @@ def test_every_row_and_hour_is_named_once_as_text():
     texts = [t.get_text() for t in ax.texts]
     for name in ("S1 → S2", "S2 → S3", "23", "00", "01"):
         assert texts.count(name) == 1 and f">{name}<" in svg
+
+
+def test_the_load_chart_s_colour_bar_reads_in_percent_of_capacity():
+    from lrt.plotting.loads import load_heatmap_figure
+
+    # loads from 0 to 120 % of capacity: the colour bar's numbers are percentages, as its label says
+    grid = np.array([[0.2, 0.6, 1.2], [0.0, 0.9, np.nan]])
+    fig = load_heatmap_figure([("up", ["A → B", "B → C"], np.array([7, 8, 9]), grid)], 652)
+    fig.canvas.draw()
+    bar = fig.axes[-1]
+    assert bar.get_ylabel() == "max load factor [% of 652]"
+    shown = [(float(t.get_text()), t.get_position()[1]) for t in bar.get_yticklabels()]
+    shown = [(text, at) for text, at in shown if 0.0 <= at <= 1.2]  # the ticks on the bar (0 to 120 %)
+    assert len(shown) >= 2 and all(text == pytest.approx(100 * at) for text, at in shown)
+    assert (100.0, 1.0) in shown  # a full train reads 100

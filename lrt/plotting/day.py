@@ -25,11 +25,12 @@ _BLUE, _ORANGE, _GREY = "#1f5fa8", "#c8441c", "0.45"
 
 
 def heatmap(grid: np.ndarray, rows: Sequence[str], hours: Sequence[int], ax=None, *, vmax: float | None = None,
-            cmap: str = "YlOrRd", fmt=None, title: str = "", label: str = "", annotate: bool = True):
+            cmap: str = "YlOrRd", fmt=None, title: str = "", label: str = "", annotate: bool = True,
+            scale: float = 1.0):
     """A rows × hours heat map; ``fmt(value) -> str`` writes each cell's value; NaN cells are light grey.
 
     ``hours`` are clock hours [h] (the column ``08`` is 08:00-08:59); ``label`` names the colour bar (with its
-    unit).  Returns the Axes.
+    unit), whose numbers are the values times ``scale`` (100 for fractions shown in %).  Returns the Axes.
     """
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
@@ -54,6 +55,10 @@ def heatmap(grid: np.ndarray, rows: Sequence[str], hours: Sequence[int], ax=None
                 ax.text(first + j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=5.5,
                         color="white" if norm(value) > 0.6 else "black")
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
+    if scale != 1.0:
+        from matplotlib.ticker import FuncFormatter
+
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * scale:g}"))
     bar.set_label(label, fontsize=8)
     bar.ax.tick_params(labelsize=7)
     if title:

@@ -72,7 +72,7 @@ def load_heatmap_figure(panels: Sequence[tuple[str, list[str], np.ndarray, np.nd
         y -= h
         ax = fig.add_axes((3.6 / width, y / height, 1 - 4.9 / width, h / height))
         heatmap(grid, labels, hours, ax, vmax=top, fmt=_percent, annotate=annotate, title=direction,
-                label=f"max load factor [% of {capacity}]")
+                label=f"max load factor [% of {capacity}]", scale=100.0)
         y -= gap_in
     if title:
         fig.text(0.01, 1 - 0.12 / height, title, ha="left", va="top", fontsize=10)
