@@ -7,7 +7,7 @@ Prints (the targets of the batch issue in brackets):
 * N replications (default 1,000) of the shipped weekday through the batch machinery on 2 workers, wall
   time [<= 90 s for 1,000];
 * `lrt simulate` and `lrt simulate --out DIR` as whole processes, median of 5 [<= 0.6 s], with the runs of the
-  train kept on disk by an earlier command (lrt.cache, as on a planner's machine) and with that cache off;
+  train kept on disk by an earlier command (lrt.io.cache, as on a planner's machine) and with that cache off;
 * whether `lrt --help` imports pandas or matplotlib [neither].
 
 Run: python benchmarks/bench_batch.py [--replications N] [--workers W]
@@ -27,7 +27,8 @@ from pathlib import Path
 
 from timing import median_time
 
-from lrt import runtime
+from lrt import runtime, store
+from lrt.io.cache import DiskCache
 from lrt.kpis import compute_kpis
 from lrt.paths import shipped
 from lrt.scenario import load
@@ -50,13 +51,12 @@ def one_replication() -> None:
         runtime._MEMO.clear()  # the physics worked out anew, as in a new process
         return make_plan(scenario)
 
+    worked = median_time(fresh_plan, 3)  # a library call: no keeper of runs installed
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["LRT_CACHE_DIR"] = "off"
-        worked = median_time(fresh_plan, 3)
-        os.environ["LRT_CACHE_DIR"] = tmp
-        fresh_plan()  # the runs kept on disk (lrt.cache), as an earlier command leaves them
+        store.KEEPER = DiskCache(Path(tmp))  # as the command line installs it (lrt.io.cache.install)
+        fresh_plan()  # the runs kept on disk, as an earlier command leaves them
         kept = median_time(fresh_plan, 3)
-        del os.environ["LRT_CACHE_DIR"]
+        store.KEEPER = None
     print(f"  of which the day {day:.3f} s, the KPIs {kpis:.3f} s; the plan, once per scenario: "
           f"{worked:.3f} s, or {kept:.3f} s with the train's runs kept from an earlier command")
 
@@ -92,7 +92,7 @@ def whole_process() -> None:
 
     def run(args, kept=True):
         """Median wall and CPU (user + system, of the child process) time [s]; ``kept``: with the runs of the
-        train kept on disk by the first of the runs (lrt.cache), else with that cache off."""
+        train kept on disk by the first of the runs (lrt.io.cache), else with that cache off."""
         env = {**os.environ, "LRT_CACHE_DIR": cache.name if kept else "off"}
         walls, cpus = [], []
         for _ in range(6):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from . import cache
+from . import store
 from .conditions import Conditions, curtius_kniffler
 from .errors import SimulationError
 from .network import DIRECTIONS, Line
@@ -148,8 +148,8 @@ def run_profile(line: Line, train: TrainSpec, *, direction: str = "up", stops: S
     The last few runs are kept in this process, by the very line and train objects (which are immutable),
     the conditions' :data:`PHYSICS_FIELDS` and the other arguments: a command that checks a timetable in
     the design conditions and then plans a day of normal weather asks for the same runs twice.  The
-    profile's arrays are read-only for that reason.  Runs are also kept on disk between commands
-    (:mod:`lrt.cache`, keyed by the line's and train's contents, the same question and lrt's source).
+    profile's arrays are read-only for that reason.  A keeper the application installs (:mod:`lrt.store`; the
+    command line's keeps runs on disk between commands) is asked before a run is worked out.
 
     Parameters
     ----------
@@ -184,8 +184,8 @@ def run_profile(line: Line, train: TrainSpec, *, direction: str = "up", stops: S
     if kept is not None and kept[0] is line and kept[1] is train:
         _MEMO.move_to_end(key)
         return kept[2]
-    # worked out, or kept on disk from an earlier command (lrt.cache: keyed by the line, train and question)
-    profile = cache.remember("run-profile", (line, train, *question), lambda: _run_profile(
+    # worked out, or kept from an earlier command by the installed keeper (lrt.store; none in a library call)
+    profile = store.remember("run-profile", (line, train, *question), lambda: _run_profile(
         line, train, direction, stops, conditions, passengers, allowance, acceleration_ms2, braking_ms2, step_m))
     for value in (getattr(profile, f.name) for f in fields(profile)):
         if isinstance(value, np.ndarray):

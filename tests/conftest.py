@@ -11,7 +11,7 @@ from lrt.network import Gradient, Line, Operations, SpeedLimit, Station
 from lrt.rollingstock import TrainSpec
 from lrt.timetable.model import Trip
 
-# the suite never reads or writes the user's cache of runs (lrt.cache), nor do the commands it starts: every
+# the suite never reads or writes the user's cache of runs (lrt.io.cache), nor do the commands it runs: every
 # test works its runs out, and a mutation run leaves nothing behind; tests/test_cache.py turns it on in tmp_path
 os.environ["LRT_CACHE_DIR"] = "off"
 

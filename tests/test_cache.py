@@ -1,4 +1,5 @@
-"""Runs kept on disk between commands (lrt.cache): a kept run is exactly the run asked for, or it is worked out.
+"""Runs kept on disk between commands (lrt.io.cache, installed by the command line as the keeper of lrt.store):
+a kept run is exactly the run asked for, or it is worked out; a library call keeps nothing.
 
 The suite runs with the cache off (tests/conftest.py); these tests turn it on in a temporary folder.
 """
@@ -16,7 +17,9 @@ import numpy as np
 import pytest
 from conftest import make_line, make_train
 
-from lrt import cache, runtime
+from lrt import runtime, store
+from lrt.cli import main
+from lrt.io import cache
 from lrt.conditions import Conditions
 from lrt.runtime import _run_profile, run_profile
 
@@ -26,10 +29,16 @@ TRAIN = make_train()
 
 @pytest.fixture
 def on(tmp_path, monkeypatch):
-    """The cache on, in tmp_path/cache, with nothing kept in the process."""
+    """The cache installed, in tmp_path/cache, with nothing kept in the process (and none after the test)."""
     monkeypatch.setenv("LRT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(runtime, "_MEMO", type(runtime._MEMO)())
+    monkeypatch.setattr(store, "KEEPER", None)
+    cache.install()
     return tmp_path / "cache" / "run-profile"
+
+
+def _remember(kind, inputs, work):
+    return store.remember(kind, inputs, work)
 
 
 def _entries(where):
@@ -103,9 +112,22 @@ def test_off_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("LRT_CACHE_DIR", "off")
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(store, "KEEPER", None)
     assert cache.folder() is None
-    assert cache.remember("run-profile", (1,), lambda: 42) == 42
+    cache.install()
+    assert store.KEEPER is None and store.remember("run-profile", (1,), lambda: 42) == 42
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_library_call_keeps_nothing_and_a_command_installs_the_cache(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LRT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(store, "KEEPER", None)
+    monkeypatch.setattr(runtime, "_MEMO", type(runtime._MEMO)())
+    run_profile(LINE, TRAIN, passengers=100.0)  # simulate() from Python: the physics reads and writes no file
+    assert not (tmp_path / "cache").exists()
+    assert main(["runtime", "--format", "json"]) == 0  # a command: its runs of the shipped line are kept
+    assert isinstance(store.KEEPER, cache.DiskCache) and store.KEEPER.base == tmp_path / "cache"
+    assert len(list((tmp_path / "cache" / "run-profile").iterdir())) == 2  # up and down
 
 
 def test_the_default_folder_is_the_users_cache(tmp_path, monkeypatch):
@@ -115,17 +137,17 @@ def test_the_default_folder_is_the_users_cache(tmp_path, monkeypatch):
     assert cache.folder() == tmp_path / ".cache" / "lrt"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache.folder() == tmp_path / "xdg" / "lrt"
-    cache.remember("run-profile", (1,), lambda: 42)
+    kept = cache.DiskCache(cache.folder())
+    kept.remember("run-profile", (1,), lambda: 42)
     folder = tmp_path / "xdg" / "lrt"
     assert os.stat(folder).st_mode & 0o777 == 0o700  # private to the user: entries are unpickled
-    assert cache.remember("run-profile", (1,), _refuse) == 42
+    assert kept.remember("run-profile", (1,), _refuse) == 42
 
 
 def test_a_folder_that_cannot_be_written_only_means_the_work_is_done(tmp_path, monkeypatch):
     blocked = tmp_path / "a file"
     blocked.write_text("not a folder")
-    monkeypatch.setenv("LRT_CACHE_DIR", str(blocked))
-    assert cache.remember("run-profile", (1,), lambda: 42) == 42
+    assert cache.DiskCache(blocked).remember("run-profile", (1,), lambda: 42) == 42
     assert blocked.read_text() == "not a folder"
 
 
@@ -135,7 +157,7 @@ def test_an_interrupted_write_leaves_no_entry_and_no_temporary_file(on, monkeypa
 
     monkeypatch.setattr(cache.pickle, "dump", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        cache.remember("run-profile", (1,), lambda: 42)
+        _remember("run-profile", (1,), lambda: 42)
     assert _entries(on) == []
 
 
@@ -144,17 +166,17 @@ def test_the_oldest_entries_go_beyond_the_limit_and_nothing_else_is_removed(on, 
     on.mkdir(parents=True)
     mine = on / "notes.pickle"  # not a name the cache writes: never removed
     mine.write_text("a user's file")
-    stale, fresh = on / ".tmp-dead.pickle", on / ".tmp-writing.pickle"
-    stale.write_text(""), fresh.write_text("")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = on / f".lrt-tmp-{int(dead.stdout)}-x.pickle.part"  # left by a process killed while writing
+    stale.write_text("")
     hour_ago = time.time() - 3700
-    os.utime(stale, (hour_ago, hour_ago))
     names = []
     for k in range(5):
-        cache.remember("run-profile", (k,), lambda k=k: k)
+        _remember("run-profile", (k,), lambda k=k: k)
         names.append(cache.key("run-profile", (k,)) + ".pickle")
         entry = on / names[-1]
         os.utime(entry, (hour_ago + k, hour_ago + k))  # written in this order
-    assert _entries(on) == sorted([*names[2:], "notes.pickle", ".tmp-writing.pickle"])
+    assert _entries(on) == sorted([*names[2:], "notes.pickle"])
     assert mine.read_text() == "a user's file"
 
 

@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             raise InputError("COMMAND", "command line", "missing",
                              f"one of {', '.join(COMMANDS)} (lrt --help describes them)")
+        from ..io.cache import install
+
+        install()  # the train's runs kept on disk between commands (LRT_CACHE_DIR; docs/robustness.md)
         return int(args.run(args) or 0)
     except SystemExit as exc:  # --help and --version print, then exit 0
         return exc.code if isinstance(exc.code, int) else 0

@@ -49,33 +49,35 @@ class DwellModel:
     seats: int = 0
     passenger_factor: float = 1.0
     max_standees_per_door: float = 10.0
-    _fixed: tuple = field(init=False, repr=False, compare=False)  # the terms of every call, worked out once
+    _per_door: float = field(init=False, repr=False, compare=False)  # passengers at the busiest door per passenger
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_fixed", (self.busiest_door_factor / self.doors, self.passenger_factor,
-                                            self.min_dwell_s, self.seats, self.doors, self.max_standees_per_door))
+        object.__setattr__(self, "_per_door", self.busiest_door_factor / self.doors)
 
     def dwell_s(self, boarding: int, alighting: int, load_after_alighting: int) -> float:
         """Dwell at a stop [s]: Puong at the busiest door, never below the door cycle."""
         return self.at(alighting, load_after_alighting)(boarding)
 
     def at(self, alighting: int, load_after_alighting: int):
-        """The dwell at one call as a function of the passengers boarding [s] (the engine asks it several
-        times per call while passengers keep arriving during the dwell)."""
-        per_door, factor, floor, seats, doors, most = self._fixed
-        standing = load_after_alighting - seats
-        standees = standing / doors if standing > 0 else 0.0
-        if standees > most:
-            standees = most
-        # puong_dwell(b, a, standees) with its terms that do not depend on the boarders worked out once (the same
-        # sums in the same order, so the same numbers to the last bit; tests/test_dwell.py holds the two equal)
-        alighting_s, crowding = 1.82 * (alighting * per_door), 6.2e-4 * standees**3
+        """The dwell at one call as a function of the passengers boarding [s]."""
+        per_door, factor, floor = self._per_door, self.passenger_factor, self.min_dwell_s
+        alighting_s, crowding = self._terms(alighting, load_after_alighting)
 
         def dwell(boarding: int) -> float:
             b = boarding * per_door
             passengers = (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor
             return floor if floor > 12.22 + passengers else 12.22 + passengers
         return dwell
+
+    def _terms(self, alighting: int, load_after_alighting: int) -> tuple[float, float]:
+        """Puong's terms at one call that do not depend on the boarders, at the busiest door: the alighting
+        seconds, and the crowding seconds per boarder (the same sums in the same order as
+        :func:`puong_dwell`, so the same numbers to the last bit; tests/test_dwell.py holds the two equal)."""
+        standing = load_after_alighting - self.seats
+        standees = standing / self.doors if standing > 0 else 0.0
+        if standees > self.max_standees_per_door:
+            standees = self.max_standees_per_door
+        return 1.82 * (alighting * self._per_door), 6.2e-4 * standees**3
 
     def doors_close(self, opened: float, alighting: int, load_after_alighting: int, count, noise: float,
                     closing_s: float, extension_s: float) -> tuple[float, int]:
@@ -85,15 +87,11 @@ class DwellModel:
         open included (``count(t)``: boarded by t; those arriving once the closing sequence has begun,
         ``closing_s`` before the doors close, wait for the next train), times the call's noise factor, never
         below the door cycle; a dwell lengthened by late arrivals by at most ``extension_s``.  The engine asks
-        this at every call: the arithmetic of :meth:`at` is written out here (the same sums in the same order;
-        tests/test_dwell.py holds the two equal), and ``max``/``min`` as comparisons.
+        this at every call: :meth:`at`'s dwell is written out here rather than called (the same sums in the
+        same order; tests/test_dwell.py holds the two equal), and ``max``/``min`` as comparisons.
         """
-        per_door, factor, floor, seats, doors, most = self._fixed
-        standing = load_after_alighting - seats
-        standees = standing / doors if standing > 0 else 0.0
-        if standees > most:
-            standees = most
-        alighting_s, crowding = 1.82 * (alighting * per_door), 6.2e-4 * standees**3
+        per_door, factor, floor = self._per_door, self.passenger_factor, self.min_dwell_s
+        alighting_s, crowding = self._terms(alighting, load_after_alighting)
         on = count(opened)
         b = on * per_door
         dwell = 12.22 + (12.22 + 2.27 * b + alighting_s + crowding * b - 12.22) * factor

@@ -83,26 +83,22 @@ class Noise:
     The engine asks :meth:`trip` once a trip, and reads each call's values from its rows.
     """
 
-    __slots__ = ("_run", "_dwell", "_delay_share", "_delay_size", "_on", "_run_on", "_dwell_on", "_share", "_rows",
-                 "_trips", "_ones", "_zeros")
+    __slots__ = ("_run", "_dwell", "_delay_share", "_delay_size", "_share", "_rows", "_trips", "_ones", "_zeros")
 
     def __init__(self, options: SimOptions, seed: np.random.SeedSequence, shape: tuple[int, int]) -> None:
         run, dwell, share, size = seed.spawn(4)
         cv = options.dwell_cv
         sigma = math.sqrt(math.log(1 + cv * cv))
-        self._on = options.variability
-        # what each kind needs, decided once
-        self._run_on = self._on and options.run_time_cv != 0
-        self._dwell_on = self._on and options.dwell_cv != 0
-        self._share = options.primary_delay_share if self._on else 0.0
+        on = options.variability
+        self._share = options.primary_delay_share if on else 0.0
         self._run = Keyed(run, shape, lambda rng, n: rng.normal(1.0, options.run_time_cv, n))
         self._dwell = Keyed(dwell, shape, lambda rng, n: rng.lognormal(-sigma * sigma / 2, sigma, n))
         self._delay_share = Keyed(share, shape, lambda rng, n: rng.random(n))
         self._delay_size = Keyed(size, shape, lambda rng, n: rng.exponential(options.primary_delay_mean_s, n))
         # every call's values worked out at once, as lists by trip (what run, dwell and primary_delay give)
         self._trips, self._ones, self._zeros = shape[0], [1.0] * shape[1], [0.0] * shape[1]
-        runs = np.maximum(self._run.array, 0.5).tolist() if self._run_on else None
-        dwells = self._dwell.array.tolist() if self._dwell_on else None
+        runs = np.maximum(self._run.array, 0.5).tolist() if on and options.run_time_cv != 0 else None
+        dwells = self._dwell.array.tolist() if on and options.dwell_cv != 0 else None
         delays = np.where(self._delay_share.array < self._share, self._delay_size.array, 0.0).tolist() \
             if self._share != 0 else None
         self._rows = (runs, dwells, delays)
