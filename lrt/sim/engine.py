@@ -45,7 +45,7 @@ class _Train:
     """Mutable state of one train during a run."""
 
     __slots__ = ("block", "load", "platform", "ready_s", "at", "fault", "run_kwh", "skip", "serves", "trip", "wake",
-                 "next_code", "out", "noise", "out_causes")
+                 "next_code", "out", "noise", "out_causes", "door_draws")
 
     def __init__(self, block: str) -> None:
         self.block = block
@@ -54,6 +54,7 @@ class _Train:
         self.serves = None  # the destinations it takes then
         self.trip = None  # the current trip
         self.noise = None  # its calls' run factors, dwell factors and primary delays (Noise.trip)
+        self.door_draws = True  # whether a door fault is drawn at one of the current trip's calls (FaultBook.trip)
         self.out_causes = []  # why its pull-out was late (a depot switch failure, a reserve), for its first call
         self.wake = None  # an event that a held train waits on, to hear a changed decision
         self.next_code = None  # the station it runs to
@@ -281,10 +282,6 @@ class Simulation(Stops):
             held.release(self.env.now if at is None else at)
         train.platform = None
 
-    def _occupy(self, res, req, duration: float):
-        yield self.env.timeout(duration)
-        res.release(req)
-
     def _leg(self, direction: str, a: int, b: int, late: bool, load: int,
              noise: float) -> tuple[float, float, float]:
         """A segment's run: time scheduled (flat out when late) at the train's load, times its noise factor [s]; and
@@ -418,7 +415,8 @@ class Simulation(Stops):
         extra = self.opt.manual_points_s if self.env.now < until else 0.0
         if extra:
             t.fault = label
-        self.env.process(self._occupy(self.crossovers[code], req, hold_s + extra))
+        # the crossover is freed when the movement is over (a callback on a timeout, not a process of its own)
+        self.env.timeout(hold_s + extra).callbacks.append(lambda _event: self.crossovers[code].release(req))
         return extra
 
     def _timed_fault(self, f: Fault):

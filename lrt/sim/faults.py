@@ -18,6 +18,8 @@ Standard responses (docs/operations.md), applied by the engine:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..conditions import Conditions
@@ -77,6 +79,12 @@ class FaultBook:
         self._pull = Keyed(pull_seq, (shape[0], 1), lambda g, n: g.random(n))
         self.failures = conditions.failures
         self.line = line
+        # by timetable trip: whether a door fault is drawn at any of its calls, and the shortest run that draws a
+        # train failure at one of them (see trip())
+        door, train = self.failures.door, self.failures.train
+        self._doors = (self._door.array < door.rate).any(axis=1).tolist() if door is not None and shape[0] else None
+        self._fails_from = (self._train.array.min(axis=1) * (3600.0 / train.rate) * (1.0 - 1e-9)).tolist() \
+            if train is not None and train.rate > 0 and shape[0] else None
         timed = random_faults(conditions, line, rng, first_id=len(scripted) + 1)
         self.faults: list[Fault] = sorted([*scripted, *timed], key=lambda f: f.start_s)
         self.pending = {kind: [f for f in self.faults if f.kind == kind] for kind in ("door", "train", "pull_out")}
@@ -104,6 +112,17 @@ class FaultBook:
                 self.pending[kind].remove(f)
                 return f
         return None
+
+    def trip(self, trip: int) -> tuple[bool, float]:
+        """Whether the draws of timetable trip number ``trip`` give a door fault at one of its calls, and the
+        shortest run into one of its calls whose draw gives a train failure [s] (a hair shorter than exact):
+        the engine asks :meth:`door` and :meth:`train_failure` at a call only when these say a drawn fault may
+        happen there, or while a scripted fault of the kind is pending (``pending``); those decide exactly.  A
+        trip beyond the timetable (-1) draws at every call: (True, 0.0)."""
+        if not 0 <= trip < self._trips:
+            return True, 0.0
+        return (False if self._doors is None else self._doors[trip],
+                math.inf if self._fails_from is None else self._fails_from[trip])
 
     def door(self, block: str, station: int, now: float, call: tuple[int, int] = (-1, 0)) -> Fault | None:
         """A door fault at this call (trip number, stop index), scripted or drawn."""

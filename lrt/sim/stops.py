@@ -36,6 +36,8 @@ class Stops:
         number = self.trip_no.get(trip.trip_id, -1)
         t.load = self.book.new_load(number, self.plan.capacity)
         t.noise = self.noise.trip(number)
+        t.door_draws, fails_from = self.faults.trip(number)
+        pending = self.faults.pending  # scripted faults still to happen, by kind
         runs = t.noise[0]
         t.skip = frozenset()
         t.trip = trip
@@ -53,7 +55,8 @@ class Stops:
                 late = left - trip.departure_s[prev] > 10.0
                 r, drawn, returned = self._leg(direction, stops[prev], code, late, t.load.size, runs[i])
                 t.run_kwh = (drawn, returned)
-                failed = self.faults.train_failure(t.block, left, r, (number, i))
+                failed = self.faults.train_failure(t.block, left, r, (number, i)) \
+                    if r >= fails_from or pending["train"] else None
                 t.next_code = code
                 wait, holder = yield from self._approach(t, trip, i, r, failed, stops[prev], left)
                 if failed is not None:
@@ -194,7 +197,8 @@ class Stops:
         delay = t.noise[2][i]
         if delay > 0:
             causes.append(f"primary delay ({delay:.0f} s)")
-        door = self.faults.door(t.block, code, env.now, (load.trip, i))
+        door = self.faults.door(t.block, code, env.now, (load.trip, i)) \
+            if t.door_draws or self.faults.pending["door"] else None
         if door is not None:
             delay += door.duration_s
             t.fault = door.label(self.s.line)
