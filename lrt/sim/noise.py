@@ -45,20 +45,17 @@ class Stream:
 class Keyed:
     """One draw per (trip, stop) of the timetable, and a stream for the calls beyond it."""
 
-    __slots__ = ("array", "_table", "extra")
+    __slots__ = ("array", "extra")
 
     def __init__(self, seed: np.random.SeedSequence, shape: tuple[int, int], draw) -> None:
         table_seq, extra_seq = seed.spawn(2)
         self.array = draw(np.random.default_rng(table_seq), shape)  # the timetable's draws, by trip and stop
-        self._table = None  # the same as lists, made when first asked
         self.extra = Stream(np.random.default_rng(extra_seq), draw)
 
     def __call__(self, trip: int, stop: int) -> float:
         if trip >= 0:  # (trip -1: a call beyond the timetable; stops are never negative)
-            if self._table is None:
-                self._table = self.array.tolist()
             try:
-                return self._table[trip][stop]
+                return self.array.item(trip, stop)
             except IndexError:
                 pass
         return self.extra()
@@ -95,11 +92,13 @@ class Noise:
         self._dwell = Keyed(dwell, shape, lambda rng, n: rng.lognormal(-sigma * sigma / 2, sigma, n))
         self._delay_share = Keyed(share, shape, lambda rng, n: rng.random(n))
         self._delay_size = Keyed(size, shape, lambda rng, n: rng.exponential(options.primary_delay_mean_s, n))
-        # every call's values worked out at once, as lists by trip (what run, dwell and primary_delay give)
+        # every call's values worked out at once, by trip and stop (what run, dwell and primary_delay give); a trip's
+        # rows are made lists when it starts (lists for the whole day at once would be some thousand objects more
+        # for Python's garbage collector to track all day)
         self._trips, self._ones, self._zeros = shape[0], [1.0] * shape[1], [0.0] * shape[1]
-        runs = np.maximum(self._run.array, 0.5).tolist() if on and options.run_time_cv != 0 else None
-        dwells = self._dwell.array.tolist() if on and options.dwell_cv != 0 else None
-        delays = np.where(self._delay_share.array < self._share, self._delay_size.array, 0.0).tolist() \
+        runs = np.maximum(self._run.array, 0.5) if on and options.run_time_cv != 0 else None
+        dwells = self._dwell.array if on and options.dwell_cv != 0 else None
+        delays = np.where(self._delay_share.array < self._share, self._delay_size.array, 0.0) \
             if self._share != 0 else None
         self._rows = (runs, dwells, delays)
 
@@ -108,8 +107,9 @@ class Noise:
         trip beyond the timetable, -1, draws each call's values in turn when they are read)."""
         runs, dwells, delays = self._rows
         if 0 <= trip < self._trips:
-            return (self._ones if runs is None else runs[trip], self._ones if dwells is None else dwells[trip],
-                    self._zeros if delays is None else delays[trip])
+            return (self._ones if runs is None else runs[trip].tolist(),
+                    self._ones if dwells is None else dwells[trip].tolist(),
+                    self._zeros if delays is None else delays[trip].tolist())
         return (self._ones if runs is None else _Beyond(self._run_beyond),
                 self._ones if dwells is None else _Beyond(self._dwell.extra),
                 self._zeros if delays is None else _Beyond(self._delay_beyond))

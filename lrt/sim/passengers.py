@@ -42,7 +42,7 @@ class Load:
     room: int = 0                        # passengers it may still take before its doors close on the rest
     trip: int = -1                       # trip number
     serves: np.ndarray | None = None     # destinations it takes (a trip that skips stops); None: all ahead
-    ranges: list = field(default_factory=list)  # (platform, first, stop): queue slices boarded this trip
+    ranges: list = field(default_factory=list)  # platform, first, stop, ...: queue slices boarded this trip
     ids: list = field(default_factory=list)     # id arrays boarded this trip out of the queue's order
 
 
@@ -183,8 +183,8 @@ class Platform:
         load.dest += self.cum[h + n] - self.cum[h]
         load.size += n
         load.room -= n
-        load.ranges.append((self, h, h + n))
-        self.book.ranges.append((self, h, h + n, since, load.trip))
+        load.ranges.extend((self, h, h + n))
+        self.book.ranges.extend((self, h, h + n, since, load.trip))
         self.head = h + n
 
     def _eligible(self, load: Load | None, a: int, b: int) -> np.ndarray:
@@ -254,7 +254,9 @@ class PassengerBook:
                 self.platforms[(s, direction)] = Platform(self, s, direction, order[bounds[k]:bounds[k + 1]],
                                                           int(bounds[k]))
         self.order = order  # every platform's queue, one after the other
-        self.ranges: list[tuple[Platform, int, int, float, int]] = []   # queue slices boarded
+        # queue slices boarded, five items each, one after the other: platform, first, stop, since [s], trip (a flat
+        # list: a tuple a boarding, kept all day, would be one more object for Python's garbage collector to track)
+        self.ranges: list = []
         self.boarded_ids: list[tuple[np.ndarray, int, float, int]] = []  # (ids, station, since, trip)
         self.denials: list[tuple[Platform, int, int]] = []              # queue slices left behind
         self.left_behind_ids: list[np.ndarray] = []
@@ -292,7 +294,8 @@ class PassengerBook:
         train in the same direction; returns how many [1]."""
         if load.size == 0:
             return 0
-        parts = [p.ids[a:b] for p, a, b in load.ranges] + load.ids
+        r = load.ranges
+        parts = [p.ids[a:b] for p, a, b in zip(r[0::3], r[1::3], r[2::3])] + load.ids
         ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
         pos = self.destination[ids]
         ahead = pos > station if direction == "up" else pos < station
@@ -329,7 +332,8 @@ class PassengerBook:
         trip = np.full(n, -1, dtype=np.int64)
         log_ids, log_trip, log_station, log_time = [], [], [], []
         if self.ranges:
-            platforms, first, stop, since, trips = zip(*self.ranges)
+            r = self.ranges
+            platforms, first, stop, since, trips = r[0::5], r[1::5], r[2::5], r[3::5], r[4::5]
             first, stop = np.array(first, dtype=np.int64), np.array(stop, dtype=np.int64)
             lengths = stop - first
             # the slices p.ids[a:b] of every range, as one gather from the book's order (p.ids is a slice of it)
