@@ -4,7 +4,10 @@ by the call, so the order in which the day asks does not move a failure to anoth
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pytest
 from conftest import make_line
 
 from lrt.conditions import Conditions, Failure, Failures
@@ -100,3 +103,43 @@ def test_a_call_beyond_the_timetable_draws_afresh_each_time():
     book = _book()
     assert book._details(0, (TRIPS, 0)).random() != book._details(0, (TRIPS, 0)).random()  # the stream moves on
     assert book._details(0, (0, 0)).random() == book._details(0, (0, 0)).random()  # a timetable call: keyed
+
+
+def _draws(seed, kind):
+    """The timetable draws of one kind of fault, worked out from the seed as FaultBook lays its streams out:
+    the fault seed's children are the timed faults, the doors, the trains, the details and the pull-outs; of
+    each keyed kind, the first child draws the timetable's calls (trip × stop), uniform on [0, 1)."""
+    child = np.random.SeedSequence(seed).spawn(3)[2].spawn(5)[{"door": 1, "train": 2}[kind]]
+    return np.random.default_rng(child.spawn(2)[0]).random((TRIPS, STOPS))
+
+
+def test_a_trip_says_where_its_draws_give_a_fault_as_the_calls_themselves_find():
+    # FaultBook.trip lets the engine skip asking at the calls of a trip where no drawn fault can happen: a trip
+    # flagged for door faults has a call whose draw is under the rate, and no run shorter than the one it names
+    # draws a train failure at any of its calls
+    door = _draws(7, "door") < 0.5
+    need = _draws(7, "train").min(axis=1) * 3600.0 / 20.0  # the shortest run that draws a failure (rate 20/h)
+    assert 0 < door.any(axis=1).sum() < TRIPS and need.min() < 120.0 < need.max()  # the seed mixes both kinds
+    book = _book()
+    for k in range(TRIPS):
+        doors, fails_from = book.trip(k)
+        assert doors == bool(door[k].any())
+        assert fails_from == pytest.approx(need[k], rel=1e-8) and fails_from < need[k]  # a hair shorter, not longer
+        doors_found = _doors(_book(), [(k, i) for i in range(STOPS)])
+        assert bool(doors_found) == doors
+        # the runs that do draw a failure are all at least the run it names, and one just over it does
+        for run in (fails_from * 0.999, need[k] * 1.000001):
+            hits = [_book().train_failure("T1", 0.0, run, (k, i)) for i in range(STOPS)]
+            assert any(h is not None for h in hits) == (run > need[k])
+
+
+def test_a_trip_beyond_the_timetable_asks_at_every_call_and_no_failure_process_asks_at_none():
+    book = _book()
+    assert book.trip(-1) == (True, 0.0) and book.trip(TRIPS) == (True, 0.0)
+    quiet = FaultBook([], Conditions(), LINE, np.random.SeedSequence(7), (TRIPS, STOPS))
+    assert quiet.trip(0) == (False, math.inf) and quiet.trip(TRIPS - 1) == (False, math.inf)
+    never = Failures(train=Failure(kind="train", rate=0.0, mean_duration_s=90.0))
+    assert FaultBook([], Conditions(failures=never), LINE, np.random.SeedSequence(7), (TRIPS, STOPS)).trip(3) == \
+        (False, math.inf)
+    assert FaultBook([], Conditions(failures=FAILURES), LINE, np.random.SeedSequence(7), (TRIPS, 0)).trip(0) == \
+        (False, math.inf)  # a timetable without calls draws nothing

@@ -82,9 +82,9 @@ class FaultBook:
         # by timetable trip: whether a door fault is drawn at any of its calls, and the shortest run that draws a
         # train failure at one of them (see trip())
         door, train = self.failures.door, self.failures.train
-        self._doors = (self._door.array < door.rate).any(axis=1).tolist() if door is not None and shape[0] else None
-        self._fails_from = (self._train.array.min(axis=1) * (3600.0 / train.rate) * (1.0 - 1e-9)).tolist() \
-            if train is not None and train.rate > 0 and shape[0] else None
+        self._doors = (self._door.array < door.rate).any(axis=1).tolist() if door is not None else None
+        self._fails_from = (self._train.array.min(axis=1, initial=np.inf) * (3600.0 / train.rate) * (1.0 - 1e-9)
+                            ).tolist() if train is not None and train.rate > 0 else None
         timed = random_faults(conditions, line, rng, first_id=len(scripted) + 1)
         self.faults: list[Fault] = sorted([*scripted, *timed], key=lambda f: f.start_s)
         self.pending = {kind: [f for f in self.faults if f.kind == kind] for kind in ("door", "train", "pull_out")}
