@@ -143,3 +143,7 @@ def test_a_trip_beyond_the_timetable_asks_at_every_call_and_no_failure_process_a
         (False, math.inf)
     assert FaultBook([], Conditions(failures=FAILURES), LINE, np.random.SeedSequence(7), (TRIPS, 0)).trip(0) == \
         (False, math.inf)  # a timetable without calls draws nothing
+    rare = Failures(train=Failure(kind="train", rate=0.5, mean_duration_s=90.0))  # once in two hours of running
+    need = _draws(7, "train").min(axis=1) * 3600.0 / 0.5
+    book = FaultBook([], Conditions(failures=rare), LINE, np.random.SeedSequence(7).spawn(3)[2], (TRIPS, STOPS))
+    assert [book.trip(k)[1] for k in range(TRIPS)] == pytest.approx(need.tolist(), rel=1e-8)
