@@ -61,3 +61,23 @@ def test_a_train_boarding_a_long_queue_carries_each_destination_counted_exactly(
     assert load.size == n
     assert load.dest.tolist() == [0, *(int(np.count_nonzero(dest == k)) for k in (1, 2, 3))]
     assert book.alight(load, 3) == (n + 0) // 3
+
+
+def test_a_train_put_out_of_service_leaves_everyone_still_on_board_waiting_first_in_arrival_order():
+    # five stations; passengers 0-4 at S0 and 5-8 at S1, going up; a train boards at S0, S1 and S2 (three queue
+    # slices), lets off at S2 those for S2 and is put out of service there: those for S3 and S4, boarded at
+    # either station, wait at S2 ahead of its queue, in the order they first arrived
+    times = [0, 1, 2, 3, 4, 10, 11, 12, 13, 20]
+    origins = [0, 0, 0, 0, 0, 1, 1, 1, 1, 2]
+    dests = [2, 3, 4, 2, 3, 4, 2, 3, 4, 4]
+    book = _book(times, origins, dests, stations=5)
+    load = book.new_load(0, 650)
+    for station, opened in ((0, 5.0), (1, 15.0)):
+        book.platforms[(station, "up")].board_alone(load, opened, opened + 20.0)
+    assert book.alight(load, 1) == 0 and load.size == 9
+    assert book.alight(load, 2) == 3  # passengers 0, 3 and 6
+    book.platforms[(2, "up")].board_alone(load, 25.0, 45.0)  # passenger 9, for S4
+    assert book.detrain(load, 2, "up", 30.0) == 7
+    assert book.platforms[(2, "up")].first.tolist() == [1, 2, 4, 5, 7, 8, 9]
+    assert load.size == 0 and load.room == 650 and load.dest.tolist() == [0] * 5
+    assert [ids.tolist() for ids in book.detrained_ids] == [[1, 2, 4, 5, 7, 8, 9]]

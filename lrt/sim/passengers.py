@@ -294,9 +294,8 @@ class PassengerBook:
         train in the same direction; returns how many [1]."""
         if load.size == 0:
             return 0
-        r = load.ranges
-        parts = [p.ids[a:b] for p, a, b in zip(r[0::3], r[1::3], r[2::3])] + load.ids
-        ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        r = load.ranges  # (someone on board: they boarded from a queue slice, or out of turn)
+        ids = np.concatenate([p.ids[a:b] for p, a, b in zip(r[0::3], r[1::3], r[2::3])] + load.ids)
         pos = self.destination[ids]
         ahead = pos > station if direction == "up" else pos < station
         ids = np.sort(ids[ahead])  # still on board: destinations further on; wait in arrival order
