@@ -24,6 +24,7 @@ frames for their users.
 from __future__ import annotations
 
 import math
+from itertools import chain
 
 import numpy as np
 
@@ -186,8 +187,8 @@ def _passenger_kpis(result, scenario, calls) -> dict:
     arrival, board, alight = (np.asarray(p[k], dtype=float) for k in ("arrival_s", "board_s", "alight_s"))
     boarded = np.isfinite(board)
     done = np.isfinite(alight)
-    wait = board[boarded] - arrival[boarded]
-    journey = alight[done] - arrival[done]
+    wait = (board - arrival)[boarded]  # (arrival times are finite: inf - t is inf, without a warning)
+    journey = (alight - arrival)[done]
     out |= {"mean_wait_s": _mean(wait), "p95_wait_s": _pct(wait, 95), "excess_wait_s": _excess_wait(result, scenario, calls),
             "mean_journey_s": _mean(journey), "p95_journey_s": _pct(journey, 95),
             "mean_in_vehicle_s": _mean(alight[done] - board[done])}
@@ -207,7 +208,8 @@ def _capacity_kpis(result, scenario, calls) -> dict:
                                     "peak_pphpd_offered", "peak_pphpd_direction", "peak_pphpd_hour"))
     rows = np.flatnonzero(dep)
     load = calls["load"][rows]
-    top = rows[np.lexsort((calls["departure"][rows], -load))[0]]  # the fullest, the first in time of equals
+    full = rows[load == load.max()]
+    top = full[np.argmin(calls["departure"][full])]  # the fullest, the first in time of equals (argmin: the first)
     cells = _load_cells(calls, scenario.line, cap)
     peak = np.lexsort((np.arange(cells["hour"].size), cells["hour"], -cells["carried"]))[0]
     return out | {"peak_load": int(calls["load"][top]),
@@ -281,8 +283,9 @@ def _calls(result) -> dict:
     last call), ``last``, ``up``, ``departure``, ``planned`` (departure), ``arrival``, ``load``, ``hour``."""
     e = result.events
     trips = e["trip_id"]
-    number = {t: i for i, t in enumerate(dict.fromkeys(trips.tolist()))}
-    trip = np.fromiter((number[t] for t in trips.tolist()), dtype=np.int64, count=len(trips))
+    names = trips.tolist()
+    number = {t: i for i, t in enumerate(dict.fromkeys(names))}  # in the order the trips first appear
+    trip = np.fromiter(map(number.__getitem__, names), dtype=np.int64, count=len(names))
     order = np.lexsort((np.asarray(e["stop_sequence"]), trip))
     trip = trip[order]
     station = np.asarray(e["station"], dtype=np.int64)[order]
@@ -384,19 +387,16 @@ def _excess_wait(result, scenario, calls) -> float | None:
     summed into their cells with ``np.bincount``: the day's passengers are counted, not sorted by key.
     """
     pos = {code: i for i, code in enumerate(scenario.line.codes)}
-    planned_code, planned_up, planned_t = [], [], []
-    for trip in scenario.timetable.trips:
-        planned_code.extend(trip.stops[:-1])
-        planned_up.extend([trip.direction == "up"] * (len(trip.stops) - 1))
-        planned_t.extend(trip.departure_s[:-1])
-    if not planned_t:
+    trips = scenario.timetable.trips
+    times = np.fromiter(chain.from_iterable(trip.departure_s[:-1] for trip in trips), float)  # planned departures
+    if times.size == 0:
         return None  # nothing planned: no scheduled wait to compare with
-    codes, times = np.array(planned_code, dtype=np.int64), np.array(planned_t, dtype=float)
-    planned = 2 * codes + np.array(planned_up, dtype=np.int64)  # the platform of every planned departure
+    planned = (2 * np.fromiter(chain.from_iterable(trip.stops[:-1] for trip in trips), np.int64)  # their platforms
+               + np.repeat([trip.direction == "up" for trip in trips], [len(trip.stops) - 1 for trip in trips]))
     dep = ~calls["last"]
-    stations = max(max(pos), int(codes.max()), int(calls["station"].max(initial=0))) + 1  # codes 0 .. max
-    lo = math.floor(min(planned_t) / 3600.0)  # the hours of the planned service (no passenger counts outside)
-    hours = math.floor(max(planned_t) / 3600.0) - lo + 1
+    stations = max(pos) + 1  # codes 0 .. the line's largest (a timetable's stops, and the log's, are the line's)
+    lo = math.floor(times.min() / 3600.0)  # the hours of the planned service (no passenger counts outside)
+    hours = math.floor(times.max() / 3600.0) - lo + 1
     cells = 2 * stations * hours
     swt_h, swt_h2 = _headway_sums(planned, times, lo, hours, cells)
     awt_h, awt_h2 = _headway_sums(2 * calls["station"][dep] + calls["up"][dep], calls["departure"][dep], lo, hours,
