@@ -417,7 +417,8 @@ def _excess_wait(result, scenario, calls) -> float | None:
     use = (n > 0) & (swt_h > 0) & (awt_h > 0)  # cells with passengers, a scheduled and an actual wait
     terms = n[use] * (awt_h2[use] / (2.0 * awt_h[use]) - swt_h2[use] / (2.0 * swt_h[use]))  # n (AWT - SWT)
     total_n = int(np.sum(n[use]))
-    # np.cumsum adds left to right, as a running total over the cells in key order does: the same bits
+    # np.cumsum adds the terms one after another in key order, as a running total does (np.sum adds them
+    # pairwise, which may differ in the last bit)
     return _round(float(np.cumsum(terms)[-1]) / total_n, 1) if total_n else None
 
 
