@@ -24,6 +24,7 @@ frames for their users.
 from __future__ import annotations
 
 import math
+from itertools import chain
 
 import numpy as np
 
@@ -186,8 +187,8 @@ def _passenger_kpis(result, scenario, calls) -> dict:
     arrival, board, alight = (np.asarray(p[k], dtype=float) for k in ("arrival_s", "board_s", "alight_s"))
     boarded = np.isfinite(board)
     done = np.isfinite(alight)
-    wait = board[boarded] - arrival[boarded]
-    journey = alight[done] - arrival[done]
+    wait = (board - arrival)[boarded]  # (arrival times are finite: inf - t is inf, without a warning)
+    journey = (alight - arrival)[done]
     out |= {"mean_wait_s": _mean(wait), "p95_wait_s": _pct(wait, 95), "excess_wait_s": _excess_wait(result, scenario, calls),
             "mean_journey_s": _mean(journey), "p95_journey_s": _pct(journey, 95),
             "mean_in_vehicle_s": _mean(alight[done] - board[done])}
@@ -207,7 +208,8 @@ def _capacity_kpis(result, scenario, calls) -> dict:
                                     "peak_pphpd_offered", "peak_pphpd_direction", "peak_pphpd_hour"))
     rows = np.flatnonzero(dep)
     load = calls["load"][rows]
-    top = rows[np.lexsort((calls["departure"][rows], -load))[0]]  # the fullest, the first in time of equals
+    full = rows[load == load.max()]
+    top = full[np.argmin(calls["departure"][full])]  # the fullest, the first in time of equals (argmin: the first)
     cells = _load_cells(calls, scenario.line, cap)
     peak = np.lexsort((np.arange(cells["hour"].size), cells["hour"], -cells["carried"]))[0]
     return out | {"peak_load": int(calls["load"][top]),
@@ -281,8 +283,9 @@ def _calls(result) -> dict:
     last call), ``last``, ``up``, ``departure``, ``planned`` (departure), ``arrival``, ``load``, ``hour``."""
     e = result.events
     trips = e["trip_id"]
-    number = {t: i for i, t in enumerate(dict.fromkeys(trips.tolist()))}
-    trip = np.fromiter((number[t] for t in trips.tolist()), dtype=np.int64, count=len(trips))
+    names = trips.tolist()
+    number = {t: i for i, t in enumerate(dict.fromkeys(names))}  # in the order the trips first appear
+    trip = np.fromiter(map(number.__getitem__, names), dtype=np.int64, count=len(names))
     order = np.lexsort((np.asarray(e["stop_sequence"]), trip))
     trip = trip[order]
     station = np.asarray(e["station"], dtype=np.int64)[order]
@@ -377,55 +380,61 @@ def _train_km(calls: dict, line) -> float:
 
 
 def _excess_wait(result, scenario, calls) -> float | None:
-    """TfL excess wait time [s] (definition in :func:`compute_kpis`)."""
+    """TfL excess wait time [s] (definition in :func:`compute_kpis`).
+
+    Every platform (station code, up) and clock hour is a cell of one dense table, numbered in the order of
+    the keys (code, up, hour): cell ``(2 * code + up) * hours + hour - lo``.  Headways and passengers are
+    summed into their cells with ``np.bincount``: the day's passengers are counted, not sorted by key.
+    """
     pos = {code: i for i, code in enumerate(scenario.line.codes)}
-    planned_code, planned_up, planned_t = [], [], []
-    for trip in scenario.timetable.trips:
-        planned_code.extend(trip.stops[:-1])
-        planned_up.extend([trip.direction == "up"] * (len(trip.stops) - 1))
-        planned_t.extend(trip.departure_s[:-1])
+    trips = scenario.timetable.trips
+    times = np.fromiter(chain.from_iterable(trip.departure_s[:-1] for trip in trips), float)  # planned departures
+    if times.size == 0:
+        return None  # nothing planned: no scheduled wait to compare with
+    planned = (2 * np.fromiter(chain.from_iterable(trip.stops[:-1] for trip in trips), np.int64)  # their platforms
+               + np.repeat([trip.direction == "up" for trip in trips], [len(trip.stops) - 1 for trip in trips]))
     dep = ~calls["last"]
-    swt = _headway_waits(np.array(planned_code, dtype=np.int64), np.array(planned_up, dtype=bool),
-                         np.array(planned_t, dtype=float))
-    awt = _headway_waits(calls["station"][dep], calls["up"][dep], calls["departure"][dep])
-    size = max(pos) + 1
-    first = np.full((size, 2), np.inf)  # the planned service span of every platform (code, up)
-    last = np.full((size, 2), -np.inf)
-    codes, ups, times = np.array(planned_code, dtype=np.int64), np.array(planned_up, dtype=np.int64), \
-        np.array(planned_t, dtype=float)
-    np.minimum.at(first, (codes, ups), times)
-    np.maximum.at(last, (codes, ups), times)
+    stations = max(pos) + 1  # codes 0 .. the line's largest (a timetable's stops, and the log's, are the line's)
+    lo = math.floor(times.min() / 3600.0)  # the hours of the planned service (no passenger counts outside)
+    hours = math.floor(times.max() / 3600.0) - lo + 1
+    cells = 2 * stations * hours
+    swt_h, swt_h2 = _headway_sums(planned, times, lo, hours, cells)
+    awt_h, awt_h2 = _headway_sums(2 * calls["station"][dep] + calls["up"][dep], calls["departure"][dep], lo, hours,
+                                  cells)
+    first = np.full(2 * stations, np.inf)  # the planned service span of every platform
+    last = np.full(2 * stations, -np.inf)
+    np.minimum.at(first, planned, times)
+    np.maximum.at(last, planned, times)
     p = result.passengers
     origin, dest = np.asarray(p["origin"], dtype=np.int64), np.asarray(p["destination"], dtype=np.int64)
-    rank = np.zeros(size, dtype=np.int64)
+    rank = np.zeros(stations, dtype=np.int64)
     rank[list(pos)] = list(pos.values())
-    up = rank[dest] > rank[origin]
+    platform = 2 * origin + (rank[dest] > rank[origin])
     arrival = np.asarray(p["arrival_s"], dtype=float)
-    inside = (arrival >= first[origin, up.astype(np.int64)]) & (arrival <= last[origin, up.astype(np.int64)])
-    hour = np.floor(arrival / 3600.0).astype(np.int64)
-    keys, g = _groups(origin[inside], up[inside].astype(np.int64), hour[inside])
-    counts = np.bincount(g, minlength=len(keys))
-    total_n, total = 0, 0.0
-    for (code, u, h), n in zip(keys.tolist(), counts.tolist()):
-        key = (code, bool(u), h)
-        if key in swt and key in awt:
-            total_n += n
-            total += n * (awt[key] - swt[key])
-    return _round(total / total_n, 1) if total_n else None
+    inside = (arrival >= first[platform]) & (arrival <= last[platform])
+    n = np.bincount(platform[inside] * hours + (np.floor(arrival[inside] / 3600.0).astype(np.int64) - lo),
+                    minlength=cells)
+    use = (n > 0) & (swt_h > 0) & (awt_h > 0)  # cells with passengers, a scheduled and an actual wait
+    terms = n[use] * (awt_h2[use] / (2.0 * awt_h[use]) - swt_h2[use] / (2.0 * swt_h[use]))  # n (AWT - SWT)
+    total_n = int(np.sum(n[use]))
+    # np.cumsum adds the terms one after another in key order, as a running total does (np.sum adds them
+    # pairwise, which may differ in the last bit)
+    return _round(float(np.cumsum(terms)[-1]) / total_n, 1) if total_n else None
 
 
-def _headway_waits(code: np.ndarray, up: np.ndarray, t: np.ndarray) -> dict:
-    """Σh² / (2 Σh) per (station, up, clock hour) over the headways between departures that end in that hour
-    [s]."""
-    order = np.lexsort((t, up, code))
-    code, up, t = code[order], up[order], t[order]
-    same = (code[1:] == code[:-1]) & (up[1:] == up[:-1])
+def _headway_sums(platform: np.ndarray, t: np.ndarray, lo: int, hours: int, cells: int) -> tuple[np.ndarray, ...]:
+    """Σh and Σh² [s, s²] in every cell of :func:`_excess_wait`'s table (``cells`` long, ``hours`` a platform
+    from hour ``lo``) over the headways between consecutive departures ``t`` of a platform, each in the
+    clock hour it ends in; headways ending outside the table's hours are left out.  ``np.bincount`` adds
+    each cell's headways in input order: time order."""
+    order = np.lexsort((t, platform))
+    platform, t = platform[order], t[order]
+    same = platform[1:] == platform[:-1]
     h = np.diff(t)[same]
-    keys, g = _groups(code[1:][same], up[1:][same].astype(np.int64), np.floor(t[1:][same] / 3600.0).astype(np.int64))
-    sum_h = np.bincount(g, h, len(keys))
-    sum_h2 = np.bincount(g, h * h, len(keys))
-    return {(c, bool(u), hr): float(s2 / (2.0 * s1)) for (c, u, hr), s1, s2 in zip(keys.tolist(), sum_h, sum_h2)
-            if s1 > 0}
+    hour = np.floor(t[1:][same] / 3600.0).astype(np.int64) - lo
+    keep = (hour >= 0) & (hour < hours)
+    cell, h = platform[1:][same][keep] * hours + hour[keep], h[keep]
+    return np.bincount(cell, h, cells), np.bincount(cell, h * h, cells)
 
 
 def _round(x, digits: int):

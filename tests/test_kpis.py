@@ -678,3 +678,49 @@ def test_energy_figures_are_rounded_to_the_published_kwh():
     aux = 25000.0 * 1180 / 3600 / 1e6 / 0.92
     assert aux == pytest.approx(0.008907, abs=1e-6)
     assert compute_kpis(result, scenario)["auxiliary_mwh"] == 0.009
+
+
+# --- the excess wait's table of (station, direction, hour) cells ------------------------------------------
+
+def test_excess_wait_needs_a_scheduled_and_an_actual_headway_in_the_passengers_hour():
+    # S1 up: U1 and U2 planned 07:00:00 and 07:00:01 (a headway of 1 s: SWT 1²/(2·1) = 0.5 s), U2 leaves
+    # 299 s late (AWT 300²/600 = 150 s): +149.5 s for the passenger who came at 07:00:00.
+    # S2 up: V1 and V2 planned 07:50 and 08:05 (the planned headway ends in the 08:00 hour), V2 leaves at
+    # 07:58:20, 400 s early: an actual headway in the 07:00 hour but no scheduled one, so the passenger who
+    # came at 07:53:20 is left out (and no actual headway ends in the 08:00 hour)
+    trips = [_run("U1", [1, 2], [0, 300], [0, 0]), _run("U2", [1, 2], [1, 301], [299, 299]),
+             _run("V1", [2, 3], [3000, 3300], [0, 0]), _run("V2", [2, 3], [3900, 4200], [-400, -400])]
+    passengers = [(0, 1, 2, 0, 300, 0, "U1", False, 0), (3200, 2, 3, 3500, 3800, 0, "V2", False, 0)]
+    assert (300**2 / (2 * 300) - 1**2 / (2 * 1), 500**2 / (2 * 500)) == (149.5, 250.0)
+    assert compute_kpis(*_day(trips, passengers))["excess_wait_s"] == 149.5
+
+
+def test_excess_wait_in_the_last_planned_hour_and_a_headway_after_it():
+    # S1 up: W1, W2 planned 07:50 and 08:00:00, the last planned departure of the day, on the hour; W2 leaves
+    # 30 s late: in the 08:00 hour SWT 600²/1200 = 300 s, AWT 630²/1260 = 315 s, +15 s for the passenger who
+    # came at 08:00:00.  S2 up: Y1, Y2 on time at 07:50 and 07:55 (SWT = AWT = 150 s): 0 for its passenger.
+    # S2 down: X2 runs 70 min late, its headway ends at 09:05, after the planned hours: it adds to no cell
+    # (S2 down has no passenger, and the S2 up cell beside it in the table keeps its AWT)
+    trips = [_run("W1", [1, 2], [3000, 3300], [0, 0]), _run("W2", [1, 2], [3600, 3900], [30, 30]),
+             _run("Y1", [2, 3], [3000, 3300], [0, 0]), _run("Y2", [2, 3], [3300, 3600], [0, 0]),
+             _run("X1", [2, 1], [3000, 3300], [0, 0], direction="down"),
+             _run("X2", [2, 1], [3300, 3600], [4200, 4200], direction="down")]
+    passengers = [(3600, 1, 2, 3630, 3930, 0, "W2", False, 0), (3100, 2, 3, 3300, 3600, 0, "Y2", False, 0)]
+    assert (630**2 / 1260 - 600**2 / 1200, 300**2 / 600 - 300**2 / 600) == (15.0, 0.0)
+    assert compute_kpis(*_day(trips, passengers))["excess_wait_s"] == (15.0 + 0.0) / 2
+
+
+def test_excess_wait_of_a_day_when_no_train_ran():
+    # two trips planned 5 min apart, both cancelled: a scheduled wait but no actual one, no excess wait
+    planned = [{"id": f"U{k}", "direction": "up", "stops": [1, 2], "planned_arr": [t, t + 120],
+                "planned_dep": [t, t + 120]} for k, t in ((1, 0), (2, 300))]
+    k = compute_kpis(*_day([], [(100, 1, 2, INF, INF, 0, "", True, 0)], planned=planned))
+    assert (k["passengers_stranded"], k["excess_wait_s"], k["mean_wait_s"]) == (1, None, None)
+
+
+def test_peak_load_of_equal_loads_is_the_first_in_time_not_in_the_log():
+    # U1 comes first in the event log but leaves 2 full at 07:15; U2, listed after it, leaves 1 full at 07:00
+    u1 = _run("U1", [1, 2, 3], [600, 900, 1200], [0, 0, 0], loads=[1, 3, 0])
+    u2 = _run("U2", [1, 2, 3], [0, 300, 600], [0, 0, 0], loads=[3, 1, 0])
+    k = compute_kpis(*_day([u1, u2], capacity=3))
+    assert (k["peak_load"], k["peak_load_segment"], k["max_load_factor"]) == (3, "1->2", 1.0)

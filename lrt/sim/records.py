@@ -63,7 +63,8 @@ class SimulationResult:
         cols = list(zip(*rows)) if rows else [[] for _ in EVENT_COLUMNS]
         kinds = (object, object, object, np.int32, np.int32, float, float, float, float, np.int32, np.int32,
                  np.int32, np.int32, float, float, float, float, object)
-        events = {name: np.asarray(col, dtype=kind) for name, col, kind in zip(EVENT_COLUMNS, cols, kinds)}
+        # np.fromiter fills each array straight from its column (np.asarray would first look for nested sequences)
+        events = {name: np.fromiter(col, kind, len(rows)) for name, col, kind in zip(EVENT_COLUMNS, cols, kinds)}
         # by arrival, then departure, train, stop (a stable sort: calls equal in all four keep the log's order)
         trains = sorted(set(cols[0]))
         rank = dict(zip(trains, range(len(trains))))
