@@ -374,6 +374,33 @@ def test_random_faults_are_drawn_for_each_call_and_pull_out_of_the_timetable():
     assert doors >= 3 and pulls >= 3  # the check compared faults of both kinds
 
 
+
+def test_random_train_failures_are_drawn_for_each_run_of_the_timetable():
+    """A train failure on the run into trip k's stop i takes its details (where on the run, how long) from the
+    fault book's stream for (k, i): each failure of a run lasts what a fault book with the run's seed draws for
+    the run it happened on (the trip of the failed train, the stop it was withdrawn at)."""
+    from lrt.conditions import Conditions, Failure, Failures
+    from lrt.sim.engine import run_seeds
+    from lrt.sim.faults import FaultBook
+
+    failures = Failures(train=Failure(kind="train", rate=12.0, mean_duration_s=40.0))  # about one run in four
+    cond = Conditions(name="failing", failures=failures)
+    trips = [_trip(f"U{k}", f"T{k}", 100.0 + 400.0 * k) for k in range(8)]  # one trip a train, 8 in all
+    s = dataclasses.replace(_scenario(trips), conditions=cond)
+    seen = 0
+    for seed in (1, 2, 3):
+        r = simulate(s, seed)
+        book = FaultBook([], cond, LINE, run_seeds(seed)[2], (8, 3))
+        for f in r.faults:
+            k = int(f["train"][1:])
+            i = int(r.events["stop_sequence"][r.events["trip_id"] == f"U{k}"].max())  # where it was withdrawn
+            details = book._details(1, (k, i))
+            details.uniform(0.0, 1.0)  # where on the run it failed: one draw, whatever the run's length
+            assert (f["kind"], f["duration_s"]) == ("train", round(failures.train.duration_s(details), 1)), (seed, k)
+            seen += 1
+    assert seen >= 4  # the check compared failures
+
+
 def _close_in():
     """The CBTC close-in time at S2 up from lrt.headway (the number lrt headway prints) [s]."""
     from lrt.conditions import Conditions

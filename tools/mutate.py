@@ -35,7 +35,7 @@ TESTS = {
     "lrt/runtime.py": ["tests/test_runtime.py", "tests/test_cli_runtime.py", "tests/test_runtime_memo.py",
                        "tests/test_cab_dynamics.py", "tests/test_cache.py"],
     "lrt/headway.py": ["tests/test_headway.py"],
-    "lrt/kpis.py": ["tests/test_kpis.py"],
+    "lrt/kpis.py": ["tests/test_kpis.py", "tests/test_kpis_groups.py"],
     "lrt/demand.py": ["tests/test_demand.py"],
     "lrt/timetable/check.py": ["tests/test_timetable_check.py", "tests/test_timetable.py"],
     # the service a day's fleet allows: its own stories (reserves asked for) and the engine's (trains_needed)
