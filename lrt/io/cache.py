@@ -85,9 +85,7 @@ class DiskCache:
         try:
             with open(path, "rb") as f:
                 return pickle.load(f)
-        except FileNotFoundError:
-            pass
-        except Exception:  # a damaged or foreign entry: worked out again below, and replaced
+        except Exception:  # none yet, or a damaged or foreign entry: worked out below, and (re)placed
             pass
         value = work()
         try:
